@@ -1,0 +1,14 @@
+package io.connectx.sys;
+
+/** Linux errno values (include/uapi/asm-generic/errno-base.h and errno.h) that connectx reacts to. */
+public final class Errno {
+    public static final int EBADF = 9;
+    public static final int EINVAL = 22;
+    public static final int EPIPE = 32;
+    public static final int ENOTSOCK = 88;
+    public static final int ENOPROTOOPT = 92;
+    public static final int EOPNOTSUPP = 95;
+
+    private Errno() {
+    }
+}

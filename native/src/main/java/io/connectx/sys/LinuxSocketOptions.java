@@ -1,0 +1,28 @@
+package io.connectx.sys;
+
+/**
+ * Linux socket constants. Values are from the kernel's uapi headers; several are missing from older
+ * libc headers, which is why they are spelled out here rather than taken from a system header.
+ */
+public final class LinuxSocketOptions {
+    /** include/uapi/linux/in.h */
+    public static final int IPPROTO_TCP = 6;
+    /** include/uapi/asm-generic/socket.h */
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_TYPE = 3;
+    public static final int SO_ERROR = 4;
+    /** include/linux/net.h, enum sock_type */
+    public static final int SOCK_STREAM = 1;
+    /** include/uapi/linux/tcp.h */
+    public static final int TCP_INFO = 11;
+    /** include/uapi/linux/tcp.h: server side, queue length of pending TFO requests (Linux 3.7). */
+    public static final int TCP_FASTOPEN = 23;
+    /** include/uapi/linux/tcp.h: client side, defer the SYN to the first write (Linux 4.11). */
+    public static final int TCP_FASTOPEN_CONNECT = 30;
+    /** include/linux/socket.h */
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+
+    private LinuxSocketOptions() {
+    }
+}

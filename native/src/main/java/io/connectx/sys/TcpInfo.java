@@ -1,0 +1,32 @@
+package io.connectx.sys;
+
+/**
+ * The part of Linux {@code struct tcp_info} (include/uapi/linux/tcp.h) that proves TCP Fast Open:
+ * {@code tcpi_options} is the byte at offset 5, and {@code TCPI_OPT_SYN_DATA} (0x20) is set on the
+ * client when the server acknowledged data sent in the SYN, and on the accepted socket when the SYN
+ * carried data.
+ */
+public record TcpInfo(int state, int options) {
+    public static final int TCPI_OPT_SYN_DATA = 0x20;
+    private static final int OFFSET_STATE = 0;
+    private static final int OFFSET_OPTIONS = 5;
+
+    public boolean synData() {
+        return (options & TCPI_OPT_SYN_DATA) != 0;
+    }
+
+    /** Reads TCP_INFO of a TCP socket. */
+    public static TcpInfo of(int fd) {
+        byte[] buf = new byte[256];
+        int[] len = {buf.length};
+        LinuxSockets.getsockopt(fd, LinuxSocketOptions.IPPROTO_TCP, LinuxSocketOptions.TCP_INFO, buf, len);
+        return parse(buf, len[0]);
+    }
+
+    static TcpInfo parse(byte[] buf, int len) {
+        if (len <= OFFSET_OPTIONS) {
+            throw new IllegalArgumentException("tcp_info too short: " + len + " bytes");
+        }
+        return new TcpInfo(buf[OFFSET_STATE] & 0xff, buf[OFFSET_OPTIONS] & 0xff);
+    }
+}

@@ -1,0 +1,27 @@
+package io.connectx.provider;
+
+/** The platform's Fast Open calls, on an int file descriptor. One implementation per kernel. */
+public interface FastOpen {
+
+    /** What asking for a deferred, data-in-SYN connect gave. */
+    enum Outcome {
+        /** The socket will send its first write in the SYN (when a cookie is cached). */
+        ENABLED,
+        /** The kernel lacks Fast Open or has it switched off: stop asking. */
+        UNSUPPORTED,
+        /** Not applicable to this socket (for instance already connected); the connect proceeds as usual. */
+        SKIPPED
+    }
+
+    /** True for a TCP socket. */
+    boolean isStream(int fd);
+
+    /** Asks the kernel to defer the handshake of this unconnected TCP socket to its first write. */
+    Outcome enableClient(int fd);
+
+    /** The local port of a bound inet socket, or -1 when it is not an inet socket. */
+    int localInetPort(int fd);
+
+    /** Lets a socket about to listen accept data in SYNs, with {@code queueLength} pending requests at most. */
+    Outcome enableServer(int fd, int queueLength);
+}

@@ -1,0 +1,53 @@
+package io.connectx.provider;
+
+import static io.connectx.sys.LinuxSocketOptions.IPPROTO_TCP;
+import static io.connectx.sys.LinuxSocketOptions.TCP_FASTOPEN;
+import static io.connectx.sys.LinuxSocketOptions.TCP_FASTOPEN_CONNECT;
+
+import com.sun.jna.LastErrorException;
+import io.connectx.sys.Errno;
+import io.connectx.sys.LinuxSockets;
+
+/**
+ * Linux: {@code TCP_FASTOPEN_CONNECT} (4.11+) on the client, the kernel's own equivalent of Darwin's
+ * CONNECT_RESUME_ON_READ_WRITE: connect returns at once when a cookie is cached and every write path of
+ * the JDK (TLS, gathering writes, transferTo) then carries its first bytes in the SYN.
+ * {@code TCP_FASTOPEN} with a queue length on the listener, set before listen(2).
+ */
+public final class LinuxFastOpen implements FastOpen {
+
+    @Override
+    public boolean isStream(int fd) {
+        return LinuxSockets.isStream(fd);
+    }
+
+    @Override
+    public Outcome enableClient(int fd) {
+        return setTcpOption(fd, TCP_FASTOPEN_CONNECT, 1);
+    }
+
+    @Override
+    public int localInetPort(int fd) {
+        return LinuxSockets.localInetPort(fd);
+    }
+
+    @Override
+    public Outcome enableServer(int fd, int queueLength) {
+        return setTcpOption(fd, TCP_FASTOPEN, queueLength);
+    }
+
+    private static Outcome setTcpOption(int fd, int option, int value) {
+        try {
+            LinuxSockets.setIntOption(fd, IPPROTO_TCP, option, value);
+            return Outcome.ENABLED;
+        } catch (LastErrorException e) {
+            return switch (e.getErrorCode()) {
+                // Kernel older than the option, Fast Open off in the sysctl, or the option unknown
+                // (the fallbacks tfo-go and Netty meet in the field).
+                case Errno.ENOPROTOOPT, Errno.EOPNOTSUPP, Errno.EPIPE -> Outcome.UNSUPPORTED;
+                // The socket is not in a state that takes the option (already connected, say).
+                default -> Outcome.SKIPPED;
+            };
+        }
+    }
+}
