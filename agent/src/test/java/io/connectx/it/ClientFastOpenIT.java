@@ -53,7 +53,7 @@ class ClientFastOpenIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"dest=*:1", "dest=127.0.0.0/24:*", "dest=[::1]:*"})
+    @ValueSource(strings = {"dest=*:1", "dest=127.0.1.0/24:*", "dest=[::1]:*"})
     void destinationsOutsideThePolicyAreUntouched(String policy) throws Exception {
         Run run = probe("socket", port -> policy, true);
         run.assertRepliesCorrect();

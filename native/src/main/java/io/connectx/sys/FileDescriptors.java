@@ -55,16 +55,22 @@ public final class FileDescriptors {
     }
 
     private static int ofImpl(Object impl) {
-        // java.net.DelegatingSocketImpl wraps the platform NioSocketImpl in some constructors.
-        try {
-            Object delegate = impl.getClass().getMethod("delegate").invoke(impl);
-            if (delegate != null) {
-                impl = delegate;
-            }
-        } catch (ReflectiveOperationException ignored) {
-            // not a delegating impl
+        // java.net.DelegatingSocketImpl (SocksSocketImpl, for one) wraps the platform NioSocketImpl.
+        for (int depth = 0; depth < 4 && hasField(impl, "delegate"); depth++) {
+            impl = field(impl, "delegate");
         }
         return fdVal((FileDescriptor) field(impl, "fd"));
+    }
+
+    private static boolean hasField(Object target, String name) {
+        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Object field(Object target, String name) {

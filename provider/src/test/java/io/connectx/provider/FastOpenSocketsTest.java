@@ -1,0 +1,103 @@
+package io.connectx.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.FileDescriptor;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decisions, against a scripted kernel. {@code FileDescriptor.in} stands in for a socket: the int is
+ * all the logic reads, and the scripted platform never touches it.
+ */
+class FastOpenSocketsTest {
+    private static final InetAddress HOST = InetAddress.getLoopbackAddress();
+
+    /** Records calls, answers as told. */
+    static final class ScriptedKernel implements FastOpen {
+        final List<String> calls = new ArrayList<>();
+        boolean stream = true;
+        Outcome client = Outcome.ENABLED;
+        int localPort = 8080;
+
+        @Override
+        public boolean isStream(int fd) {
+            calls.add("isStream");
+            return stream;
+        }
+
+        @Override
+        public Outcome enableClient(int fd) {
+            calls.add("enableClient");
+            return client;
+        }
+
+        @Override
+        public int localInetPort(int fd) {
+            return localPort;
+        }
+
+        @Override
+        public Outcome enableServer(int fd, int queueLength) {
+            calls.add("enableServer " + queueLength);
+            return Outcome.ENABLED;
+        }
+    }
+
+    private static FastOpenSockets sockets(ScriptedKernel kernel, String dest, String listen) {
+        return new FastOpenSockets(kernel, DestinationPolicy.parse(dest),
+                listen == null ? ListenPolicy.none() : ListenPolicy.parse(listen), 99);
+    }
+
+    @Test
+    void admittedTcpConnectAsksForFastOpen() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        sockets.beforeConnect(FileDescriptor.in, HOST, 443);
+        assertEquals(List.of("isStream", "enableClient"), kernel.calls);
+        assertEquals(1, sockets.stats().deferred());
+    }
+
+    @Test
+    void destinationOutsideThePolicyMakesNoSystemCall() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        sockets.beforeConnect(FileDescriptor.in, HOST, 80);
+        assertEquals(List.of(), kernel.calls);
+        assertEquals(0, sockets.stats().admitted());
+    }
+
+    @Test
+    void datagramConnectIsLeftAlone() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.stream = false;
+        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        sockets.beforeConnect(FileDescriptor.in, HOST, 443);
+        assertEquals(List.of("isStream"), kernel.calls);
+        assertEquals(0, sockets.stats().admitted());
+    }
+
+    @Test
+    void unsupportedKernelIsAskedOnceThenLeftAlone() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.client = FastOpen.Outcome.UNSUPPORTED;
+        FastOpenSockets sockets = sockets(kernel, "*:*", null);
+        sockets.beforeConnect(FileDescriptor.in, HOST, 443);
+        sockets.beforeConnect(FileDescriptor.in, HOST, 443);
+        assertEquals(List.of("isStream", "enableClient"), kernel.calls);
+        assertEquals(1, sockets.stats().fallbacks());
+    }
+
+    @Test
+    void listenerOnAListedPortAcceptsFastOpenWithTheConfiguredQueue() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        FastOpenSockets sockets = sockets(kernel, "*:443", "8080");
+        sockets.afterListen(FileDescriptor.in);
+        kernel.localPort = 9090;
+        sockets.afterListen(FileDescriptor.in);
+        assertEquals(List.of("enableServer 99"), kernel.calls);
+        assertEquals(1, sockets.stats().listenersEnabled());
+    }
+}
