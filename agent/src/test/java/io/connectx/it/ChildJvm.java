@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm {
     public static final Path AGENT_JAR = Path.of(System.getProperty("connectx.agent.jar", "target/connectx-agent.jar"));
     public static final Path TEST_CLASSES = Path.of(System.getProperty("connectx.test.classes", "target/test-classes"));
-    /** The agent's logic, opened the way the agent opens it, for probes that run without the agent. */
+    /** What the probe needs opened to read a socket's TCP_INFO, with or without an agent. */
     public static final List<String> OPENS = List.of(
             "--add-opens", "java.base/java.io=ALL-UNNAMED",
             "--add-opens", "java.base/java.net=ALL-UNNAMED",

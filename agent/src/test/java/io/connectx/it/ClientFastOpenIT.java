@@ -77,12 +77,20 @@ class ClientFastOpenIT {
 
     /** Runs the probe against a fresh server on a fresh loopback address. */
     static Run probe(String mode, PolicyForPort policy, boolean withAgent) throws Exception {
+        return probe(mode, policy, withAgent, null, ClientProbe.class.getName());
+    }
+
+    /** As above, with the application's own jars first on its class path and another main class. */
+    static Run probe(String mode, PolicyForPort policy, boolean withAgent, String appClassPath, String mainClass)
+            throws Exception {
         String host = "127.0.0." + NEXT_HOST.getAndIncrement();
         FastOpenSysctl.forgetCookie(host);
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
             int port = server.port();
-            ChildJvm child = new ChildJvm();
-            String classPath = ChildJvm.TEST_CLASSES.toString();
+            // The probe reads TCP_INFO through java.net and sun.nio.ch, whether or not an agent opened them.
+            ChildJvm child = new ChildJvm().args(ChildJvm.OPENS);
+            String classPath = (appClassPath == null ? "" : appClassPath + java.io.File.pathSeparator)
+                    + ChildJvm.TEST_CLASSES;
             String spec = policy.forPort(port);
             if (withAgent) {
                 if (spec != null && spec.startsWith("property:")) {
@@ -93,10 +101,9 @@ class ClientFastOpenIT {
                     child.agent(spec == null ? null : spec.startsWith("arg:") ? "dest=" + spec.substring(4) : spec);
                 }
             } else {
-                child.args(ChildJvm.OPENS);
                 classPath += java.io.File.pathSeparator + ChildJvm.AGENT_JAR;
             }
-            child.args("-cp", classPath, ClientProbe.class.getName(), mode, host, String.valueOf(port), String.valueOf(COUNT));
+            child.args("-cp", classPath, mainClass, mode, host, String.valueOf(port), String.valueOf(COUNT));
             TcpExtCounters before = TcpExtCounters.read();
             ChildJvm.Result result = child.run();
             TcpExtCounters after = TcpExtCounters.read();

@@ -41,6 +41,10 @@ public final class ClientProbe {
         System.out.println("provider " + SelectorProvider.provider().getClass().getName());
         HttpClient httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(TIMEOUT_MS)).build();
+        if (mode.startsWith("other-sockets-then-")) {
+            touchOtherSocketKinds(server);
+            mode = mode.substring("other-sockets-then-".length());
+        }
         int failures = 0;
         for (int i = 1; i <= count; i++) {
             String expected = "PONG " + i + "\n";
@@ -89,6 +93,31 @@ public final class ClientProbe {
     }
 
     private record Exchange(String reply, Boolean synData) {
+    }
+
+    /**
+     * A connected UDP channel to the same host and port, and a Unix-domain exchange: both must pass
+     * through the agent untouched, and must not spoil Fast Open for the TCP connections that follow.
+     */
+    private static void touchOtherSocketKinds(InetSocketAddress server) throws IOException {
+        try (java.nio.channels.DatagramChannel udp = java.nio.channels.DatagramChannel.open()) {
+            udp.connect(server);
+            udp.write(ByteBuffer.wrap(ping(0)));
+            System.out.println("udp connected " + udp.isConnected());
+        }
+        java.nio.file.Path path = java.nio.file.Files.createTempDirectory("probe").resolve("s");
+        try (java.nio.channels.ServerSocketChannel listener = java.nio.channels.ServerSocketChannel
+                        .open(java.net.StandardProtocolFamily.UNIX).bind(java.net.UnixDomainSocketAddress.of(path));
+                SocketChannel client = SocketChannel.open(java.net.UnixDomainSocketAddress.of(path));
+                SocketChannel accepted = listener.accept()) {
+            client.write(ByteBuffer.wrap(ping(0)));
+            ByteBuffer buf = ByteBuffer.allocate(16);
+            accepted.read(buf);
+            System.out.println("unix exchange " + new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).trim());
+        } finally {
+            java.nio.file.Files.deleteIfExists(path);
+            java.nio.file.Files.deleteIfExists(path.getParent());
+        }
     }
 
     private static URI uri(InetSocketAddress server, int i) {
