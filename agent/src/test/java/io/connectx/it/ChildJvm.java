@@ -72,6 +72,107 @@ public final class ChildJvm {
         return result;
     }
 
+    /** Starts in the background and waits, at most 30 s, for a stdout line starting with {@code readyPrefix}. */
+    public Running start(String readyPrefix) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Path err = Files.createTempFile("child", ".err");
+        builder.redirectError(err.toFile());
+        Running running = new Running(builder.start(), err, toString());
+        running.awaitLine(readyPrefix, 30);
+        return running;
+    }
+
+    /** A child JVM running in the background; its stdout is collected line by line. */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final Path stderr;
+        private final String command;
+        private final List<String> lines = new ArrayList<>();
+        private final Thread reader;
+
+        Running(Process process, Path stderr, String command) {
+            this.process = process;
+            this.stderr = stderr;
+            this.command = command;
+            this.reader = new Thread(() -> {
+                try (java.io.BufferedReader in = process.inputReader(StandardCharsets.UTF_8)) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        synchronized (lines) {
+                            lines.add(line);
+                            lines.notifyAll();
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            }, "child-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Waits at most {@code seconds} for a line starting with {@code prefix}; fails with all output otherwise. */
+        public String awaitLine(String prefix, int seconds) throws InterruptedException, IOException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            synchronized (lines) {
+                while (System.nanoTime() < deadline) {
+                    for (String line : lines) {
+                        if (line.startsWith(prefix)) {
+                            return line;
+                        }
+                    }
+                    if (!process.isAlive() && !reader.isAlive()) {
+                        break;
+                    }
+                    lines.wait(100);
+                }
+            }
+            throw new AssertionError("no line '" + prefix + "' from child within " + seconds + " s\n" + this);
+        }
+
+        public List<String> lines(String prefix) {
+            synchronized (lines) {
+                return lines.stream().filter(l -> l.startsWith(prefix)).toList();
+            }
+        }
+
+        public String stderr() throws IOException {
+            return Files.readString(stderr, StandardCharsets.UTF_8);
+        }
+
+        /** Waits at most 30 s for the child to exit by itself; returns its exit code. */
+        public int awaitExit() throws InterruptedException {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("child did not exit within 30 s: " + command);
+            }
+            reader.join(5000);
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+            reader.join(5000);
+            Files.deleteIfExists(stderr);
+        }
+
+        @Override
+        public String toString() {
+            String err;
+            try {
+                err = stderr();
+            } catch (IOException e) {
+                err = e.toString();
+            }
+            synchronized (lines) {
+                return "command: " + command + "\nstdout:\n" + String.join("\n", lines) + "\nstderr:\n" + err;
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return String.join(" ", command);

@@ -8,7 +8,6 @@ import io.connectx.provider.ConnectxSelectorProvider;
 import io.connectx.sys.TcpExtCounters;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(FastOpenSysctl.class)
 class ClientFastOpenIT {
     static final int COUNT = 8;
-    private static final AtomicInteger NEXT_HOST = new AtomicInteger(10);
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"socket", "socket-connect", "socket-timeout", "channel-blocking", "channel-adaptor",
@@ -83,8 +81,7 @@ class ClientFastOpenIT {
     /** As above, with the application's own jars first on its class path and another main class. */
     static Run probe(String mode, PolicyForPort policy, boolean withAgent, String appClassPath, String mainClass)
             throws Exception {
-        String host = "127.0.0." + NEXT_HOST.getAndIncrement();
-        FastOpenSysctl.forgetCookie(host);
+        String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
             int port = server.port();
             // The probe reads TCP_INFO through java.net and sun.nio.ch, whether or not an agent opened them.

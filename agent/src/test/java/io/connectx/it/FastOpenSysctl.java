@@ -40,6 +40,22 @@ public final class FastOpenSysctl implements BeforeAllCallback, AfterAllCallback
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_HOST = new java.util.concurrent.atomic.AtomicInteger(10);
+
+    /**
+     * A loopback address no other test of this run used, with no cached cookie: its first connection is
+     * the cookie fetch. Cookies are kept per destination IP, so this isolates tests from each other.
+     */
+    public static String freshHost() throws IOException, InterruptedException {
+        int n = NEXT_HOST.getAndIncrement();
+        if (n > 254) {
+            throw new IllegalStateException("out of fresh loopback addresses");
+        }
+        String host = "127.0.0." + n;
+        forgetCookie(host);
+        return host;
+    }
+
     /** Forgets the cached Fast Open cookie for {@code address}, so its next connection is a cold one. */
     public static void forgetCookie(String address) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("ip", "tcp_metrics", "delete", address).redirectErrorStream(true).start();
