@@ -1,6 +1,7 @@
 package io.connectx.agent;
 
 import io.connectx.provider.DestinationPolicy;
+import io.connectx.provider.FirstWritePolicy;
 import io.connectx.provider.ListenPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +15,13 @@ import java.util.Properties;
  * ({@code -Dconnectx.dest=...}) and an environment variable ({@code CONNECTX_DEST}, dots becoming
  * underscores: {@code CONNECTX_LISTEN_QLEN}).
  */
-public record AgentConfig(DestinationPolicy destinations, ListenPolicy listeners, int queueLength) {
+public record AgentConfig(DestinationPolicy destinations, FirstWritePolicy firstWrite, ListenPolicy listeners,
+        int queueLength) {
     public static final String DEST = "dest";
+    public static final String FIRST = "first";
     public static final String LISTEN = "listen";
     public static final String LISTEN_QLEN = "listen.qlen";
-    static final List<String> KEYS = List.of(DEST, LISTEN, LISTEN_QLEN);
+    static final List<String> KEYS = List.of(DEST, FIRST, LISTEN, LISTEN_QLEN);
     /** Far beyond any real policy; a larger argument is a mistake (a file pasted in, say). */
     static final int MAX_ARGUMENT_LENGTH = 64 * 1024;
 
@@ -48,11 +51,13 @@ public record AgentConfig(DestinationPolicy destinations, ListenPolicy listeners
         try {
             DestinationPolicy destinations = settings.containsKey(DEST)
                     ? DestinationPolicy.parse(settings.get(DEST)) : DestinationPolicy.defaults();
+            FirstWritePolicy firstWrite = settings.containsKey(FIRST)
+                    ? FirstWritePolicy.parse(settings.get(FIRST)) : FirstWritePolicy.AUTO;
             ListenPolicy listeners = settings.containsKey(LISTEN)
                     ? ListenPolicy.parse(settings.get(LISTEN)) : ListenPolicy.none();
             int queueLength = settings.containsKey(LISTEN_QLEN)
                     ? ListenPolicy.parseQueueLength(settings.get(LISTEN_QLEN)) : ListenPolicy.DEFAULT_QUEUE_LENGTH;
-            return new AgentConfig(destinations, listeners, queueLength);
+            return new AgentConfig(destinations, firstWrite, listeners, queueLength);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

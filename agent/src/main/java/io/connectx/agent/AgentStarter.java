@@ -82,7 +82,8 @@ final class AgentStarter {
         }
         DestinationPolicy destinations = client ? config.destinations() : null;
         ListenPolicy listeners = server ? config.listeners() : ListenPolicy.none();
-        FastOpenSockets sockets = new FastOpenSockets(new LinuxFastOpen(), destinations, listeners, config.queueLength());
+        FastOpenSockets sockets = new FastOpenSockets(new LinuxFastOpen(), destinations, config.firstWrite(),
+                listeners, config.queueLength());
         return sockets.isActive() ? sockets : null;
     }
 

@@ -2,14 +2,18 @@ package io.connectx.agent;
 
 import io.connectx.bootstrap.SocketHookBridge;
 import io.connectx.bootstrap.SocketHooks;
+import io.connectx.provider.ConnectxLog;
+import io.connectx.provider.DeferredHandshakes;
 import io.connectx.provider.FastOpenSockets;
 import java.io.FileDescriptor;
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 
 /**
  * Connects the bridge to the agent's logic and weaves the advice. Kept apart from {@link AgentStarter}
- * so that no bridge type is resolved, even by the verifier, before the bridge is on the bootstrap path.
+ * so that no bridge type is resolved, even by the verifier, before the bridge is in the bootstrap loader.
  */
 final class HookInstaller {
     private HookInstaller() {
@@ -20,7 +24,7 @@ final class HookInstaller {
             throw new IllegalStateException("the bridge was loaded by " + SocketHooks.class.getClassLoader()
                     + " instead of the bootstrap loader");
         }
-        SocketHookBridge.install(new Hooks(sockets));
+        SocketHookBridge.install(new Hooks(sockets, sockets.handshakes()));
         try {
             SocketInstrumentation.install(inst);
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -29,15 +33,131 @@ final class HookInstaller {
         }
     }
 
-    private record Hooks(FastOpenSockets sockets) implements SocketHooks {
+    /**
+     * The boundary between the JDK's socket code and the agent. What connect would have thrown passes
+     * through; any other fault of the agent's is logged once and swallowed, so the I/O proceeds as it
+     * would without connectx.
+     */
+    private record Hooks(FastOpenSockets sockets, DeferredHandshakes handshakes) implements SocketHooks {
         @Override
-        public void beforeConnect(FileDescriptor fd, InetAddress remote, int port) {
-            sockets.beforeConnect(fd, remote, port);
+        public boolean beforeConnect(FileDescriptor fd, InetAddress remote, int port) {
+            return sockets.beforeConnect(fd, remote, port);
+        }
+
+        @Override
+        public void afterConnect(FileDescriptor fd, int result) {
+            sockets.afterConnect(fd, result);
+        }
+
+        @Override
+        public void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
+            try {
+                handshakes.afterTimedConnect(fd, timeoutNanos);
+            } catch (Throwable t) {
+                internalError(t);
+            }
+        }
+
+        @Override
+        public void beforeRead(FileDescriptor fd) throws IOException {
+            try {
+                handshakes.beforeRead(fd);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                internalError(t);
+            }
+        }
+
+        @Override
+        public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
+            try {
+                return handshakes.afterRead(fd, n, thrown);
+            } catch (Throwable t) {
+                internalError(t);
+                return thrown;
+            }
+        }
+
+        @Override
+        public void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
+            try {
+                handshakes.beforeWrite(fd, data);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                internalError(t);
+            }
+        }
+
+        @Override
+        public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
+            try {
+                handshakes.beforeWrite(fd, data, offset, length);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                internalError(t);
+            }
+        }
+
+        @Override
+        public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
+            try {
+                handshakes.beforeWrite(fd, data, offset, length);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                internalError(t);
+            }
+        }
+
+        @Override
+        public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
+            try {
+                return handshakes.afterWrite(fd, thrown);
+            } catch (Throwable t) {
+                internalError(t);
+                return thrown;
+            }
+        }
+
+        @Override
+        public void beforeShutdownOutput(FileDescriptor fd) throws IOException {
+            try {
+                handshakes.beforeShutdownOutput(fd);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                internalError(t);
+            }
+        }
+
+        @Override
+        public void beforeInterest(FileDescriptor fd, int ops) {
+            try {
+                handshakes.beforeInterest(fd, ops);
+            } catch (Throwable t) {
+                internalError(t);
+            }
+        }
+
+        @Override
+        public void closed(FileDescriptor fd) {
+            try {
+                handshakes.closed(fd);
+            } catch (Throwable t) {
+                internalError(t);
+            }
         }
 
         @Override
         public void afterListen(FileDescriptor fd) {
             sockets.afterListen(fd);
+        }
+
+        private static void internalError(Throwable t) {
+            ConnectxLog.warnOnce("io-error", "internal error on a socket operation, which proceeds unchanged: " + t);
         }
     }
 }

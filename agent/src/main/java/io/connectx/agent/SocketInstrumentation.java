@@ -6,61 +6,102 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.connectx.bootstrap.SocketHookBridge;
 import java.io.FileDescriptor;
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * The advice woven into the JDK's socket code.
+ * The advice woven into the JDK's socket code (same signatures in JDK 17 and 25).
  * <ul>
  * <li>{@code sun.nio.ch.Net.connect(ProtocolFamily, FileDescriptor, InetAddress, int)}: every TCP
- * connect of {@code Socket} (NioSocketImpl) and {@code SocketChannel} (including the socket adaptor's
- * timed connect) funnels into it, and so does the datagram connect, which the hook filters out.</li>
+ * connect of {@code Socket} and {@code SocketChannel} funnels into it; so does the datagram connect,
+ * which the hook filters out.</li>
+ * <li>The read, write, available, shutdownOutput, interest-ops and close entry points of
+ * {@code NioSocketImpl} (behind {@code java.net.Socket}) and {@code SocketChannelImpl}, where a deferred
+ * handshake is started, held or reported; and their timed connects, whose timeout must still hold.</li>
  * <li>{@code NioSocketImpl.listen(int)} and {@code ServerSocketChannelImpl.bind(SocketAddress, int)}, on
  * exit: {@code Net.listen} itself is native and cannot carry advice.</li>
  * </ul>
+ * Advice that may throw is the advice that must report a failed handshake as connect would have; all
+ * other advice suppresses every Throwable.
  */
 final class SocketInstrumentation {
     static final String NET = "sun.nio.ch.Net";
     static final String SOCKET_IMPL = "sun.nio.ch.NioSocketImpl";
+    static final String SOCKET_CHANNEL = "sun.nio.ch.SocketChannelImpl";
     static final String SERVER_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
-    static final List<String> TARGETS = List.of(NET, SOCKET_IMPL, SERVER_CHANNEL);
+    static final List<String> TARGETS = List.of(NET, SOCKET_IMPL, SOCKET_CHANNEL, SERVER_CHANNEL);
 
     private SocketInstrumentation() {
     }
+
+    private static ElementMatcher.Junction<MethodDescription> method(String name, Class<?>... parameters) {
+        return named(name).and(takesArguments(parameters));
+    }
+
+    /** Per target class: which advice goes on which method. */
+    private static final Map<String, Map<Class<?>, ElementMatcher.Junction<MethodDescription>>> ADVICE = Map.of(
+            NET, Map.of(ConnectAdvice.class,
+                    method("connect", ProtocolFamily.class, FileDescriptor.class, InetAddress.class, int.class)),
+            SOCKET_IMPL, Map.of(
+                    TimedConnectMillisAdvice.class, method("connect", SocketAddress.class, int.class),
+                    IntReadAdvice.class, method("read", byte[].class, int.class, int.class),
+                    AvailableAdvice.class, method("available"),
+                    ByteArrayWriteAdvice.class, method("write", byte[].class, int.class, int.class),
+                    ShutdownOutputAdvice.class, method("shutdownOutput"),
+                    CloseAdvice.class, method("close"),
+                    ListenAdvice.class, method("listen", int.class)),
+            SOCKET_CHANNEL, Map.of(
+                    TimedConnectNanosAdvice.class, method("blockingConnect", SocketAddress.class, long.class),
+                    IntReadAdvice.class, method("read", ByteBuffer.class)
+                            .or(method("blockingRead", byte[].class, int.class, int.class, long.class)),
+                    LongReadAdvice.class, method("read", ByteBuffer[].class, int.class, int.class),
+                    AvailableAdvice.class, method("available"),
+                    BufferWriteAdvice.class, method("write", ByteBuffer.class),
+                    BuffersWriteAdvice.class, method("write", ByteBuffer[].class, int.class, int.class),
+                    ByteArrayWriteAdvice.class, method("blockingWriteFully", byte[].class, int.class, int.class),
+                    ShutdownOutputAdvice.class, method("shutdownOutput"),
+                    InterestAdvice.class, method("translateInterestOps", int.class),
+                    CloseAdvice.class, method("implCloseSelectableChannel")),
+            SERVER_CHANNEL, Map.of(ListenAdvice.class, method("bind", SocketAddress.class, int.class)));
 
     /** Returns the installed transformer once every target class has been transformed; throws otherwise. */
     static ResettableClassFileTransformer install(Instrumentation inst) throws ReflectiveOperationException {
         requireHookPoints();
         TransformationRecord record = new TransformationRecord();
-        ResettableClassFileTransformer transformer = new AgentBuilder.Default()
+        AgentBuilder.Ignored builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(record)
-                // ByteBuddy ignores bootstrap types by default; these three are the point.
-                .ignore(none())
-                .type(named(NET))
-                .transform((builder, type, loader, module, domain) -> builder.visit(Advice.to(ConnectAdvice.class)
-                        .on(named("connect").and(takesArguments(ProtocolFamily.class, FileDescriptor.class,
-                                InetAddress.class, int.class)))))
-                .type(named(SOCKET_IMPL))
-                .transform((builder, type, loader, module, domain) -> builder.visit(Advice.to(ListenAdvice.class)
-                        .on(named("listen").and(takesArguments(int.class)))))
-                .type(named(SERVER_CHANNEL))
-                .transform((builder, type, loader, module, domain) -> builder.visit(Advice.to(ListenAdvice.class)
-                        .on(named("bind").and(takesArguments(SocketAddress.class, int.class)))))
-                .installOn(inst);
+                // ByteBuddy ignores bootstrap types by default; these are the point.
+                .ignore(none());
+        AgentBuilder agent = builder;
+        for (String target : TARGETS) {
+            Map<Class<?>, ElementMatcher.Junction<MethodDescription>> advice = ADVICE.get(target);
+            agent = agent.type(named(target)).transform((b, type, loader, module, domain) -> {
+                for (Map.Entry<Class<?>, ElementMatcher.Junction<MethodDescription>> e : advice.entrySet()) {
+                    b = b.visit(Advice.to(e.getKey()).on(e.getValue()));
+                }
+                return b;
+            });
+        }
+        ResettableClassFileTransformer transformer = agent.installOn(inst);
         if (!record.transformed.containsAll(TARGETS) || record.error != null) {
             transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
             throw new IllegalStateException("could not instrument " + TARGETS + ": transformed "
@@ -70,14 +111,33 @@ final class SocketInstrumentation {
     }
 
     /**
-     * Fails, naming the member, on a JDK whose internals moved. Loading the classes here also means the
-     * retransformation above happens now and its outcome can be checked.
+     * Fails, naming the member, on a JDK whose internals moved: every guard must be in place or none.
+     * Loading the classes here also means the retransformation happens now and its outcome can be checked.
      */
     static void requireHookPoints() throws ReflectiveOperationException {
         Class.forName(NET).getDeclaredMethod("connect", ProtocolFamily.class, FileDescriptor.class, InetAddress.class, int.class);
-        Class<?> socketImpl = Class.forName(SOCKET_IMPL);
-        socketImpl.getDeclaredMethod("listen", int.class);
         java.net.SocketImpl.class.getDeclaredField("fd");
+        Class<?> socketImpl = Class.forName(SOCKET_IMPL);
+        socketImpl.getDeclaredMethod("connect", SocketAddress.class, int.class);
+        socketImpl.getDeclaredMethod("read", byte[].class, int.class, int.class);
+        socketImpl.getDeclaredMethod("write", byte[].class, int.class, int.class);
+        socketImpl.getDeclaredMethod("available");
+        socketImpl.getDeclaredMethod("shutdownOutput");
+        socketImpl.getDeclaredMethod("close");
+        socketImpl.getDeclaredMethod("listen", int.class);
+        Class<?> channel = Class.forName(SOCKET_CHANNEL);
+        channel.getDeclaredField("fd");
+        channel.getDeclaredMethod("blockingConnect", SocketAddress.class, long.class);
+        channel.getDeclaredMethod("read", ByteBuffer.class);
+        channel.getDeclaredMethod("read", ByteBuffer[].class, int.class, int.class);
+        channel.getDeclaredMethod("blockingRead", byte[].class, int.class, int.class, long.class);
+        channel.getDeclaredMethod("available");
+        channel.getDeclaredMethod("write", ByteBuffer.class);
+        channel.getDeclaredMethod("write", ByteBuffer[].class, int.class, int.class);
+        channel.getDeclaredMethod("blockingWriteFully", byte[].class, int.class, int.class);
+        channel.getDeclaredMethod("shutdownOutput");
+        channel.getDeclaredMethod("translateInterestOps", int.class);
+        channel.getDeclaredMethod("implCloseSelectableChannel");
         Class<?> serverChannel = Class.forName(SERVER_CHANNEL);
         serverChannel.getDeclaredMethod("bind", SocketAddress.class, int.class);
         serverChannel.getDeclaredField("fd");
@@ -107,9 +167,161 @@ final class SocketInstrumentation {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.Argument(1) FileDescriptor fd, @Advice.Argument(2) InetAddress remote,
+        static boolean enter(@Advice.Argument(1) FileDescriptor fd, @Advice.Argument(2) InetAddress remote,
                 @Advice.Argument(3) int port) {
-            SocketHookBridge.beforeConnect(fd, remote, port);
+            return SocketHookBridge.beforeConnect(fd, remote, port);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Enter boolean fastOpen, @Advice.Argument(1) FileDescriptor fd, @Advice.Return int result) {
+            if (fastOpen) {
+                SocketHookBridge.afterConnect(fd, result);
+            }
+        }
+    }
+
+    static final class TimedConnectMillisAdvice {
+        private TimedConnectMillisAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Argument(1) int millis) {
+            SocketHookBridge.afterTimedConnect(fd, millis * 1_000_000L);
+        }
+    }
+
+    static final class TimedConnectNanosAdvice {
+        private TimedConnectNanosAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Argument(1) long nanos) {
+            SocketHookBridge.afterTimedConnect(fd, nanos);
+        }
+    }
+
+    static final class IntReadAdvice {
+        private IntReadAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        static void enter(@Advice.FieldValue("fd") FileDescriptor fd) throws IOException {
+            SocketHookBridge.beforeRead(fd);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Return int n,
+                @Advice.Thrown(readOnly = false) Throwable thrown) {
+            thrown = SocketHookBridge.afterRead(fd, n, thrown);
+        }
+    }
+
+    static final class LongReadAdvice {
+        private LongReadAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        static void enter(@Advice.FieldValue("fd") FileDescriptor fd) throws IOException {
+            SocketHookBridge.beforeRead(fd);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Return long n,
+                @Advice.Thrown(readOnly = false) Throwable thrown) {
+            thrown = SocketHookBridge.afterRead(fd, n, thrown);
+        }
+    }
+
+    /** {@code available()} waits for nothing, but before the first write it too must start the handshake. */
+    static final class AvailableAdvice {
+        private AvailableAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        static void enter(@Advice.FieldValue("fd") FileDescriptor fd) throws IOException {
+            SocketHookBridge.beforeRead(fd);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Thrown(readOnly = false) Throwable thrown) {
+            thrown = SocketHookBridge.afterRead(fd, 0, thrown);
+        }
+    }
+
+    static final class ByteArrayWriteAdvice {
+        private ByteArrayWriteAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        static void enter(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Argument(0) byte[] data,
+                @Advice.Argument(1) int offset, @Advice.Argument(2) int length) throws IOException {
+            SocketHookBridge.beforeWrite(fd, data, offset, length);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Thrown(readOnly = false) Throwable thrown) {
+            thrown = SocketHookBridge.afterWrite(fd, thrown);
+        }
+    }
+
+    static final class BufferWriteAdvice {
+        private BufferWriteAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        static void enter(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Argument(0) ByteBuffer data) throws IOException {
+            SocketHookBridge.beforeWrite(fd, data);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Thrown(readOnly = false) Throwable thrown) {
+            thrown = SocketHookBridge.afterWrite(fd, thrown);
+        }
+    }
+
+    static final class BuffersWriteAdvice {
+        private BuffersWriteAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        static void enter(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Argument(0) ByteBuffer[] data,
+                @Advice.Argument(1) int offset, @Advice.Argument(2) int length) throws IOException {
+            SocketHookBridge.beforeWrite(fd, data, offset, length);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Thrown(readOnly = false) Throwable thrown) {
+            thrown = SocketHookBridge.afterWrite(fd, thrown);
+        }
+    }
+
+    static final class ShutdownOutputAdvice {
+        private ShutdownOutputAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        static void enter(@Advice.FieldValue("fd") FileDescriptor fd) throws IOException {
+            SocketHookBridge.beforeShutdownOutput(fd);
+        }
+    }
+
+    static final class InterestAdvice {
+        private InterestAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Argument(0) int ops) {
+            SocketHookBridge.beforeInterest(fd, ops);
+        }
+    }
+
+    static final class CloseAdvice {
+        private CloseAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.FieldValue("fd") FileDescriptor fd) {
+            SocketHookBridge.closed(fd);
         }
     }
 

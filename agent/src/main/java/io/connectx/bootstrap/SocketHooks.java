@@ -1,12 +1,41 @@
 package io.connectx.bootstrap;
 
 import java.io.FileDescriptor;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 
-/** What the advice inlined into {@code sun.nio.ch.Net} calls; implemented in the agent's own loader. */
+/**
+ * What the advice inlined into the JDK's socket classes calls; implemented in the agent's own loader.
+ * Only the methods declared to throw may throw, and only what connect would have thrown.
+ */
 public interface SocketHooks {
 
-    void beforeConnect(FileDescriptor fd, InetAddress remote, int port);
+    boolean beforeConnect(FileDescriptor fd, InetAddress remote, int port);
+
+    void afterConnect(FileDescriptor fd, int result);
+
+    void afterTimedConnect(FileDescriptor fd, long timeoutNanos);
+
+    void beforeRead(FileDescriptor fd) throws IOException;
+
+    /** Returns what the read should throw: {@code thrown}, a replacement, or null. */
+    Throwable afterRead(FileDescriptor fd, long n, Throwable thrown);
+
+    void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException;
+
+    void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException;
+
+    void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException;
+
+    /** Returns what the write should throw: {@code thrown}, a replacement, or null. */
+    Throwable afterWrite(FileDescriptor fd, Throwable thrown);
+
+    void beforeShutdownOutput(FileDescriptor fd) throws IOException;
+
+    void beforeInterest(FileDescriptor fd, int ops);
+
+    void closed(FileDescriptor fd);
 
     void afterListen(FileDescriptor fd);
 }

@@ -49,7 +49,7 @@ class AgentSafetyIT {
 
     @Test
     void udpAndUnixDomainSocketsPassUntouchedAndTcpStillGetsFastOpen() throws Exception {
-        ClientFastOpenIT.Run run = ClientFastOpenIT.probe("other-sockets-then-socket", port -> "dest=*:*", true);
+        ClientFastOpenIT.Run run = ClientFastOpenIT.probe("other-sockets-then-socket", port -> "dest=*:*;first=always", true);
         run.assertRepliesCorrect();
         assertTrue(run.result().stdout().contains("udp connected true"), run.toString());
         assertTrue(run.result().stdout().contains("unix exchange PING 0"), run.toString());
@@ -60,8 +60,8 @@ class AgentSafetyIT {
     void anAppWithItsOwnOlderJnaAndByteBuddyKeepsWorkingAndGetsFastOpen() throws Exception {
         File libs = new File(ChildJvm.TEST_CLASSES.getParent().toFile(), "app-libs");
         String appClassPath = new File(libs, "jna-5.11.0.jar") + File.pathSeparator + new File(libs, "byte-buddy-1.14.18.jar");
-        ClientFastOpenIT.Run run = ClientFastOpenIT.probe("socket", port -> "dest=*:" + port, true,
-                appClassPath, OwnLibrariesApp.class.getName());
+        ClientFastOpenIT.Run run = ClientFastOpenIT.probe("socket", port -> "dest=*:" + port + ";first=always", true,
+                appClassPath, OwnLibrariesApp.class.getName(), null);
         run.assertRepliesCorrect();
         assertTrue(run.result().stdout().contains("app jna from file:" + libs + "/jna-5.11.0.jar"), run.toString());
         assertTrue(run.result().stdout().contains("getpid=true"), run.toString());

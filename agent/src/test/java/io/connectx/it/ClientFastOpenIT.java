@@ -26,7 +26,9 @@ class ClientFastOpenIT {
     @ValueSource(strings = {"socket", "socket-connect", "socket-timeout", "channel-blocking", "channel-adaptor",
         "channel-selector", "httpclient", "urlconnection"})
     void everyAdmittedConnectionAfterTheCookieFetchCarriesSynData(String mode) throws Exception {
-        Run run = probe(mode, port -> "dest=*:" + port, true);
+        boolean http = mode.equals("httpclient") || mode.equals("urlconnection");
+        // PING is not a request first=auto knows to be replay-safe; the HTTP modes send GETs, which are.
+        Run run = probe(mode, port -> "dest=*:" + port + (http ? "" : ";first=always"), true);
         run.assertRepliesCorrect();
         assertEquals(ConnectxSelectorProvider.class.getName(), run.provider(), "SelectorProvider.provider()");
         List<Boolean> expected = new ArrayList<>();
@@ -35,7 +37,7 @@ class ClientFastOpenIT {
             expected.add(true);
         }
         assertEquals(expected, run.serverSynData(), "server TCP_INFO, per connection\n" + run);
-        if (!mode.equals("httpclient") && !mode.equals("urlconnection")) {
+        if (!http) {
             assertEquals(expected, run.clientSynData(), "client TCP_INFO, per connection\n" + run);
         }
         assertEquals(COUNT - 1, run.counter(TcpExtCounters.ACTIVE), "TCPFastOpenActive rise\n" + run);
@@ -63,7 +65,7 @@ class ClientFastOpenIT {
     @Test
     void cidrAndSystemPropertyAndEnvironmentFormsAdmit() throws Exception {
         for (String form : List.of("arg", "property", "env")) {
-            Run run = probe("socket", port -> form + ":127.0.0.0/8:" + port, true);
+            Run run = probe("socket", port -> form + ":127.0.0.0/8:" + port, true, "first=always");
             run.assertRepliesCorrect();
             assertEquals(COUNT - 1, run.counter(TcpExtCounters.ACTIVE), form + "\n" + run);
         }
@@ -75,12 +77,17 @@ class ClientFastOpenIT {
 
     /** Runs the probe against a fresh server on a fresh loopback address. */
     static Run probe(String mode, PolicyForPort policy, boolean withAgent) throws Exception {
-        return probe(mode, policy, withAgent, null, ClientProbe.class.getName());
+        return probe(mode, policy, withAgent, null, ClientProbe.class.getName(), null);
+    }
+
+    /** With one more setting, given as a system property ({@code first=always}). */
+    static Run probe(String mode, PolicyForPort policy, boolean withAgent, String extraSetting) throws Exception {
+        return probe(mode, policy, withAgent, null, ClientProbe.class.getName(), extraSetting);
     }
 
     /** As above, with the application's own jars first on its class path and another main class. */
-    static Run probe(String mode, PolicyForPort policy, boolean withAgent, String appClassPath, String mainClass)
-            throws Exception {
+    static Run probe(String mode, PolicyForPort policy, boolean withAgent, String appClassPath, String mainClass,
+            String extraSetting) throws Exception {
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
             int port = server.port();
@@ -96,6 +103,9 @@ class ClientFastOpenIT {
                     child.agent(null).env("CONNECTX_DEST", spec.substring("env:".length()));
                 } else {
                     child.agent(spec == null ? null : spec.startsWith("arg:") ? "dest=" + spec.substring(4) : spec);
+                }
+                if (extraSetting != null) {
+                    child.args("-Dconnectx." + extraSetting);
                 }
             } else {
                 classPath += java.io.File.pathSeparator + ChildJvm.AGENT_JAR;

@@ -63,7 +63,7 @@ class ServerFastOpenIT {
         int port = freePort(host);
         try (ChildJvm.Running server = serverProbe("serversocket-ctor", host, port, "listen=" + port)) {
             TcpExtCounters before = TcpExtCounters.read();
-            ChildJvm.Result client = new ChildJvm().args(ChildJvm.OPENS).agent("dest=*:" + port)
+            ChildJvm.Result client = new ChildJvm().args(ChildJvm.OPENS).agent("dest=*:" + port + ";first=always")
                     .args("-cp", ChildJvm.TEST_CLASSES.toString(), ClientProbe.class.getName(), "socket", host,
                             String.valueOf(port), String.valueOf(COUNT)).run();
             TcpExtCounters after = TcpExtCounters.read();

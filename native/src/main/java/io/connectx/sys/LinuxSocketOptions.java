@@ -20,8 +20,17 @@ public final class LinuxSocketOptions {
     /** include/uapi/linux/tcp.h: client side, defer the SYN to the first write (Linux 4.11). */
     public static final int TCP_FASTOPEN_CONNECT = 30;
     /** include/linux/socket.h */
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_NOSIGNAL = 0x4000;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
+    /** include/uapi/asm-generic/poll.h */
+    public static final short POLLOUT = 0x4;
+    public static final short POLLERR = 0x8;
+    public static final short POLLHUP = 0x10;
+    /** include/net/tcp_states.h */
+    public static final int TCP_ESTABLISHED = 1;
+    public static final int TCP_SYN_SENT = 2;
 
     private LinuxSocketOptions() {
     }

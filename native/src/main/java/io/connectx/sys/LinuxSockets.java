@@ -48,6 +48,39 @@ public final class LinuxSockets {
 
     public static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
 
+    public static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    /** {@code struct pollfd} is {int fd; short events; short revents}: two ints, events in the low half of the second. */
+    public static native int poll(int[] pollfd, long nfds, int timeoutMillis) throws LastErrorException;
+
+    /**
+     * Starts the handshake of a socket whose SYN was deferred (TCP_FASTOPEN_CONNECT): a zero-length send
+     * sends the SYN without data. Never blocks. On a socket past its handshake it does nothing.
+     */
+    public static void startHandshake(int fd) {
+        try {
+            send(fd, null, 0, LinuxSocketOptions.MSG_DONTWAIT | LinuxSocketOptions.MSG_NOSIGNAL);
+        } catch (LastErrorException e) {
+            // EINPROGRESS is the expected answer; a failed handshake is reported by SO_ERROR and the next I/O.
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} (negative: no limit) for the socket to become writable or fail.
+     * Returns true when it did, false on timeout.
+     */
+    public static boolean awaitWritable(int fd, int timeoutMillis) {
+        int[] pollfd = {fd, LinuxSocketOptions.POLLOUT};
+        try {
+            return poll(pollfd, 1, timeoutMillis) > 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EINTR) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Sets an int-valued option. */
     public static void setIntOption(int fd, int level, int name, int value) {
         setsockopt(fd, level, name, new int[] {value}, Integer.BYTES);

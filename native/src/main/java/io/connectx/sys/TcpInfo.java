@@ -11,6 +11,11 @@ public record TcpInfo(int state, int options) {
     private static final int OFFSET_STATE = 0;
     private static final int OFFSET_OPTIONS = 5;
 
+    /** Still in SYN_SENT: the handshake is deferred or under way. */
+    public boolean handshakePending() {
+        return state == LinuxSocketOptions.TCP_SYN_SENT;
+    }
+
     public boolean synData() {
         return (options & TCPI_OPT_SYN_DATA) != 0;
     }

@@ -22,6 +22,18 @@ public interface FastOpen {
     /** The local port of a bound inet socket, or -1 when it is not an inet socket. */
     int localInetPort(int fd);
 
+    /** True while the socket is in SYN_SENT: its handshake deferred or under way. */
+    boolean handshakePending(int fd);
+
+    /** Sends the SYN of a deferred socket, without data; never blocks. */
+    void startHandshake(int fd);
+
+    /** Reads and clears SO_ERROR. */
+    int socketError(int fd);
+
+    /** Waits up to {@code timeoutMillis} for the socket to become writable (connected) or fail. */
+    void awaitWritable(int fd, int timeoutMillis);
+
     /** Lets a socket about to listen accept data in SYNs, with {@code queueLength} pending requests at most. */
     Outcome enableServer(int fd, int queueLength);
 }

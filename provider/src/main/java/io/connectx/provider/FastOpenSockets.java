@@ -15,6 +15,7 @@ public final class FastOpenSockets {
     private final ListenPolicy listeners;
     private final int queueLength;
     private final FastOpenStats stats = new FastOpenStats();
+    private final DeferredHandshakes handshakes;
     private volatile boolean clientEnabled;
     private volatile boolean serverEnabled;
 
@@ -22,8 +23,10 @@ public final class FastOpenSockets {
      * @param destinations where clients may use Fast Open, or null for nowhere
      * @param listeners which listening ports accept it
      */
-    public FastOpenSockets(FastOpen platform, DestinationPolicy destinations, ListenPolicy listeners, int queueLength) {
+    public FastOpenSockets(FastOpen platform, DestinationPolicy destinations, FirstWritePolicy firstWrite,
+            ListenPolicy listeners, int queueLength) {
         this.platform = platform;
+        this.handshakes = new DeferredHandshakes(platform, firstWrite, stats);
         this.destinations = destinations;
         this.listeners = listeners;
         this.queueLength = queueLength;
@@ -35,25 +38,39 @@ public final class FastOpenSockets {
         return stats;
     }
 
+    /** The sockets between a deferred connect and their handshake. */
+    public DeferredHandshakes handshakes() {
+        return handshakes;
+    }
+
+    static int fdVal(FileDescriptor fd) {
+        return FileDescriptors.fdVal(fd);
+    }
+
     public boolean isActive() {
         return clientEnabled || serverEnabled;
     }
 
-    /** Called with the arguments of the JDK's connect, before the connect(2) system call. */
-    public void beforeConnect(FileDescriptor fd, InetAddress address, int port) {
+    /**
+     * Called with the arguments of the JDK's connect, before the connect(2) system call. Returns true when
+     * the socket was set up for Fast Open, which {@link #afterConnect} then needs to know.
+     */
+    public boolean beforeConnect(FileDescriptor fd, InetAddress address, int port) {
         stats.connects.increment();
-        if (!clientEnabled || address == null || !destinations.admits(address, port)) {
-            return;
+        if (!clientEnabled || address == null || !destinations.admits(address, port) || !handshakes.hasRoom()) {
+            return false;
         }
         try {
             int fdVal = FileDescriptors.fdVal(fd);
             // The JDK connects datagram channels through the same method; UDP is never touched.
             if (!platform.isStream(fdVal)) {
-                return;
+                return false;
             }
             stats.admitted.increment();
             switch (platform.enableClient(fdVal)) {
-                case ENABLED -> stats.deferred.increment();
+                case ENABLED -> {
+                    return true;
+                }
                 case UNSUPPORTED -> {
                     clientEnabled = false;
                     stats.fallbacks.increment();
@@ -65,6 +82,23 @@ public final class FastOpenSockets {
         } catch (Throwable t) {
             stats.errors.increment();
             ConnectxLog.warnOnce("connect-error", "internal error at connect, the connection proceeds without Fast Open: " + t);
+        }
+        return false;
+    }
+
+    /**
+     * Called when the JDK's connect returned {@code result} (1: connected) on a socket set up for Fast
+     * Open. Connected at once while still in SYN_SENT means the kernel had a cookie and deferred the SYN.
+     */
+    public void afterConnect(FileDescriptor fd, int result) {
+        try {
+            if (result == 1 && platform.handshakePending(fdVal(fd))) {
+                stats.deferred.increment();
+                handshakes.track(fd);
+            }
+        } catch (Throwable t) {
+            stats.errors.increment();
+            ConnectxLog.warnOnce("after-connect-error", "internal error after connect: " + t);
         }
     }
 

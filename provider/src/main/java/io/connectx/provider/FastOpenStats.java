@@ -10,6 +10,8 @@ public final class FastOpenStats {
     final LongAdder fallbacks = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder listenersEnabled = new LongAdder();
+    final LongAdder readFirstTriggers = new LongAdder();
+    final LongAdder replayUnsafeHeld = new LongAdder();
 
     public long connects() {
         return connects.sum();
@@ -19,7 +21,7 @@ public final class FastOpenStats {
         return admitted.sum();
     }
 
-    /** Connects opened with the deferred (Fast Open) handshake. */
+    /** Connects whose SYN the kernel deferred to the first write (a cookie was cached). */
     public long deferred() {
         return deferred.sum();
     }
@@ -30,6 +32,16 @@ public final class FastOpenStats {
 
     public long errors() {
         return errors.sum();
+    }
+
+    /** Handshakes started because the socket was read (or shut down) before its first write. */
+    public long readFirstTriggers() {
+        return readFirstTriggers.sum();
+    }
+
+    /** First writes held out of the SYN because they were not known to be safe to replay. */
+    public long replayUnsafeHeld() {
+        return replayUnsafeHeld.sum();
     }
 
     public long listenersEnabled() {

@@ -6,7 +6,9 @@ import static io.connectx.sys.LinuxSocketOptions.TCP_FASTOPEN_CONNECT;
 
 import com.sun.jna.LastErrorException;
 import io.connectx.sys.Errno;
+import io.connectx.sys.LinuxSocketOptions;
 import io.connectx.sys.LinuxSockets;
+import io.connectx.sys.TcpInfo;
 
 /**
  * Linux: {@code TCP_FASTOPEN_CONNECT} (4.11+) on the client, the kernel's own equivalent of Darwin's
@@ -24,6 +26,26 @@ public final class LinuxFastOpen implements FastOpen {
     @Override
     public Outcome enableClient(int fd) {
         return setTcpOption(fd, TCP_FASTOPEN_CONNECT, 1);
+    }
+
+    @Override
+    public boolean handshakePending(int fd) {
+        return TcpInfo.of(fd).handshakePending();
+    }
+
+    @Override
+    public void startHandshake(int fd) {
+        LinuxSockets.startHandshake(fd);
+    }
+
+    @Override
+    public int socketError(int fd) {
+        return LinuxSockets.intOption(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_ERROR);
+    }
+
+    @Override
+    public void awaitWritable(int fd, int timeoutMillis) {
+        LinuxSockets.awaitWritable(fd, timeoutMillis);
     }
 
     @Override

@@ -40,6 +40,27 @@ class FastOpenSocketsTest {
         }
 
         @Override
+        public boolean handshakePending(int fd) {
+            calls.add("handshakePending");
+            return true;
+        }
+
+        @Override
+        public void startHandshake(int fd) {
+            calls.add("startHandshake");
+        }
+
+        @Override
+        public int socketError(int fd) {
+            return 0;
+        }
+
+        @Override
+        public void awaitWritable(int fd, int timeoutMillis) {
+            calls.add("awaitWritable");
+        }
+
+        @Override
         public Outcome enableServer(int fd, int queueLength) {
             calls.add("enableServer " + queueLength);
             return Outcome.ENABLED;
@@ -47,7 +68,7 @@ class FastOpenSocketsTest {
     }
 
     private static FastOpenSockets sockets(ScriptedKernel kernel, String dest, String listen) {
-        return new FastOpenSockets(kernel, DestinationPolicy.parse(dest),
+        return new FastOpenSockets(kernel, DestinationPolicy.parse(dest), FirstWritePolicy.AUTO,
                 listen == null ? ListenPolicy.none() : ListenPolicy.parse(listen), 99);
     }
 
@@ -55,8 +76,9 @@ class FastOpenSocketsTest {
     void admittedTcpConnectAsksForFastOpen() {
         ScriptedKernel kernel = new ScriptedKernel();
         FastOpenSockets sockets = sockets(kernel, "*:443", null);
-        sockets.beforeConnect(FileDescriptor.in, HOST, 443);
+        assertEquals(true, sockets.beforeConnect(FileDescriptor.in, HOST, 443));
         assertEquals(List.of("isStream", "enableClient"), kernel.calls);
+        sockets.afterConnect(FileDescriptor.in, 1);
         assertEquals(1, sockets.stats().deferred());
     }
 

@@ -1,0 +1,272 @@
+package io.connectx.provider;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Sockets whose SYN the kernel deferred to their first write, from connect until their handshake is
+ * known to have completed. Deferring changes three things that this class puts back:
+ * <ul>
+ * <li>A read before any write would wait forever, since no SYN was sent (server-speaks-first
+ * protocols). Any read, {@code available()} or {@code shutdownOutput()} before the first write starts
+ * the handshake at once with a zero-length send; OP_READ interest starts it after a grace of a few
+ * milliseconds in which a write may still claim the SYN.</li>
+ * <li>The first write travels in the SYN, which a server may receive twice (RFC 7413 section 6). Only
+ * writes the {@link FirstWritePolicy} admits do; for any other the handshake is started first and the
+ * write follows it, whole and in order.</li>
+ * <li>A failed handshake surfaces at the first I/O. It is reported as connect would have reported it,
+ * and a timed connect's timeout still bounds the handshake.</li>
+ * </ul>
+ * Keyed by the JDK's FileDescriptor object (identity), so a closed and reused fd number never matches.
+ */
+public final class DeferredHandshakes {
+    /** A bound on the sockets tracked at once; beyond it new connects are simply not deferred. */
+    static final int MAX_TRACKED = 1 << 16;
+    /** No handshake outlives the kernel's own SYN retries (tcp_syn_retries=6: 127 s), so neither do waits. */
+    private static final long LONGEST_HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(130);
+    private static final long POLL_SLICE_MILLIS = 100;
+
+    /**
+     * How long an OP_READ interest waits for a write before it starts the handshake. JDK's HttpClient
+     * registers read interest just before it writes its request; starting at once would cost it the SYN.
+     */
+    static final long INTEREST_GRACE_MILLIS = 5;
+
+    private static final class Pending {
+        /** Set by whoever sends the SYN first: a write (with its data) or a trigger (without). */
+        final AtomicBoolean started = new AtomicBoolean();
+        volatile long deadlineNanos;
+        volatile IOException failure;
+    }
+
+    private final ConcurrentHashMap<FileDescriptor, Pending> pending = new ConcurrentHashMap<>();
+    private final FastOpen platform;
+    private final FirstWritePolicy firstWrite;
+    private final FastOpenStats stats;
+    private volatile ScheduledExecutorService timer;
+
+    DeferredHandshakes(FastOpen platform, FirstWritePolicy firstWrite, FastOpenStats stats) {
+        this.platform = platform;
+        this.firstWrite = firstWrite;
+        this.stats = stats;
+    }
+
+    boolean hasRoom() {
+        return pending.size() < MAX_TRACKED;
+    }
+
+    void track(FileDescriptor fd) {
+        pending.put(fd, new Pending());
+    }
+
+    int tracked() {
+        return pending.size();
+    }
+
+    /** {@code Socket.connect(addr, timeout)} and the socket adaptor's timed connect: the handshake must finish in time. */
+    public void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
+        Pending p = lookup(fd);
+        if (p != null && timeoutNanos > 0) {
+            p.deadlineNanos = System.nanoTime() + timeoutNanos;
+        }
+    }
+
+    public void beforeRead(FileDescriptor fd) throws IOException {
+        Pending p = lookup(fd);
+        if (p == null) {
+            return;
+        }
+        trigger(fd, p);
+        if (p.deadlineNanos != 0) {
+            awaitHandshake(fd, p, p.deadlineNanos);
+        }
+    }
+
+    /**
+     * An OP_READ interest before any write would never fire. Unless a write claims the SYN within
+     * {@link #INTEREST_GRACE_MILLIS}, start the handshake.
+     */
+    public void beforeInterest(FileDescriptor fd, int ops) {
+        if ((ops & SelectionKey.OP_READ) == 0) {
+            return;
+        }
+        Pending p = lookup(fd);
+        if (p != null && !p.started.get()) {
+            timer().schedule(() -> trigger(fd, p), INTEREST_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
+        Pending p = lookup(fd);
+        if (p == null || p.started.get() || !data.hasRemaining()) {
+            return;
+        }
+        boolean inSyn = firstWrite.allowsInSyn(data);
+        if (!p.started.compareAndSet(false, true)) {
+            return; // a trigger sent the SYN already; this write follows the handshake as usual
+        }
+        if (inSyn) {
+            return; // this write sends the SYN, with its data in it
+        }
+        stats.replayUnsafeHeld.increment();
+        platform.startHandshake(FastOpenSockets.fdVal(fd));
+        if (p.deadlineNanos != 0) {
+            awaitHandshake(fd, p, p.deadlineNanos);
+        }
+    }
+
+    public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
+        if (lookup(fd) != null) {
+            beforeWrite(fd, ByteBuffer.wrap(data, offset, length));
+        }
+    }
+
+    /** A gathering write is judged by its first non-empty buffer, where a request line or record header starts. */
+    public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
+        if (lookup(fd) == null) {
+            return;
+        }
+        for (int i = offset; i < offset + length; i++) {
+            if (data[i].hasRemaining()) {
+                beforeWrite(fd, data[i]);
+                return;
+            }
+        }
+    }
+
+    /** Closing the write side in SYN_SENT would abort the connection (tcp_close_state): finish the handshake first. */
+    public void beforeShutdownOutput(FileDescriptor fd) throws IOException {
+        Pending p = lookup(fd);
+        if (p == null) {
+            return;
+        }
+        trigger(fd, p);
+        awaitHandshake(fd, p, p.deadlineNanos != 0 ? p.deadlineNanos : System.nanoTime() + LONGEST_HANDSHAKE_NANOS);
+    }
+
+    /**
+     * After a read: data proves the handshake done. A failure is mapped to what connect would have
+     * thrown. Returns what the read should throw, or null.
+     */
+    public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
+        Pending p = lookup(fd);
+        if (p == null) {
+            return thrown;
+        }
+        if (thrown != null) {
+            return mapFailure(fd, p, thrown);
+        }
+        if (n > 0) {
+            pending.remove(fd);
+        }
+        return null;
+    }
+
+    /** After a write: a timed connect's deadline bounds the handshake the write started. */
+    public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
+        Pending p = lookup(fd);
+        if (p == null) {
+            return thrown;
+        }
+        if (thrown != null) {
+            return mapFailure(fd, p, thrown);
+        }
+        if (p.deadlineNanos != 0 && p.started.get()) {
+            try {
+                awaitHandshake(fd, p, p.deadlineNanos);
+            } catch (IOException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    public void closed(FileDescriptor fd) {
+        if (!pending.isEmpty()) {
+            pending.remove(fd);
+        }
+    }
+
+    private Pending lookup(FileDescriptor fd) {
+        // The common case, no socket waiting for its handshake, costs one read of the map's size.
+        return pending.isEmpty() ? null : pending.get(fd);
+    }
+
+    /** Sends the SYN without data, unless a write or another trigger sent it already. */
+    private void trigger(FileDescriptor fd, Pending p) {
+        if (p.started.compareAndSet(false, true) && pending.get(fd) == p) {
+            stats.readFirstTriggers.increment();
+            platform.startHandshake(FastOpenSockets.fdVal(fd));
+        }
+    }
+
+    private ScheduledExecutorService timer() {
+        ScheduledExecutorService t = timer;
+        if (t == null) {
+            synchronized (this) {
+                t = timer;
+                if (t == null) {
+                    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+                        Thread thread = new Thread(r, "connectx-handshake-trigger");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+                    executor.setRemoveOnCancelPolicy(true);
+                    timer = t = executor;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** Waits for the handshake until {@code deadlineNanos}; throws what connect would have thrown. */
+    private void awaitHandshake(FileDescriptor fd, Pending p, long deadlineNanos) throws IOException {
+        int fdVal = FastOpenSockets.fdVal(fd);
+        while (true) {
+            int error = platform.socketError(fdVal);
+            if (error != 0) {
+                IOException failure = ConnectFailures.of(error);
+                p.failure = failure;
+                throw failure;
+            }
+            if (!platform.handshakePending(fdVal)) {
+                pending.remove(fd);
+                return;
+            }
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                pending.remove(fd);
+                throw new SocketTimeoutException("Connect timed out");
+            }
+            platform.awaitWritable(fdVal, (int) Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, POLL_SLICE_MILLIS));
+        }
+    }
+
+    private Throwable mapFailure(FileDescriptor fd, Pending p, Throwable thrown) {
+        if (!(thrown instanceof IOException io) || thrown instanceof ConnectException
+                || thrown instanceof SocketTimeoutException) {
+            return thrown;
+        }
+        if (p.failure != null) {
+            // The kernel reports the refusal once (SO_ERROR); later calls see "Broken pipe".
+            return ConnectFailures.again(p.failure, io);
+        }
+        IOException mapped = ConnectFailures.of(io);
+        if (mapped == null) {
+            return thrown;
+        }
+        p.failure = mapped;
+        stats.errors.increment();
+        return mapped;
+    }
+}
