@@ -17,9 +17,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(FastOpenSysctl.class)
 class AgentSafetyIT {
 
+    /** Each bad form the agent argument can take; a huge one (over 64 KiB) is written "HUGE" for a readable name. */
     @ParameterizedTest(name = "[{0}]")
-    @ValueSource(strings = {"dest=nonsense", "dest=*:99999", "dest=10.0.0.0/99:1", "colour=blue", "dest"})
-    void badConfigurationIsOneLineAndThePlainConnectsWork(String args) throws Exception {
+    @ValueSource(strings = {"", "dest=nonsense", "dest=*:99999", "dest=*:0", "dest=10.0.0.0/99:1", "dest=[fd00::]/200:1",
+        "dest=300.1.1.1:80", "dest=example.com:443", "colour=blue", "dest", "dest=", "dest=*:1;dest=*:2",
+        "first=sometimes", "listen=http", "listen.qlen=0", "HUGE"})
+    void badConfigurationIsOneLineAndThePlainConnectsWork(String given) throws Exception {
+        String args = given.equals("HUGE") ? "dest=" + "*:443,".repeat(12_000) + "*:443" : given;
         ClientFastOpenIT.Run run = ClientFastOpenIT.probe("socket", port -> args, true);
         List<String> complaints = run.result().stderr().lines().filter(l -> l.startsWith("connectx:")).toList();
         assertEquals(1, complaints.size(), run.toString());

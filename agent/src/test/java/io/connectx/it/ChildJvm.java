@@ -30,6 +30,12 @@ public final class ChildJvm {
     private final Map<String, String> env = new HashMap<>();
 
     public ChildJvm() {
+        this(List.of());
+    }
+
+    /** A JVM started through {@code prefix}, for example {@code ip netns exec NAME}. */
+    public ChildJvm(List<String> prefix) {
+        command.addAll(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 

@@ -141,7 +141,7 @@ public final class SafetyProbe {
                     yield "greeting=" + line(s.getInputStream());
                 }
             }
-            case "get" -> exchange(server, "GET /" + i + " HTTP/1.1\r\nHost: probe\r\n\r\n");
+            case "get" -> exchange(server, get(i));
             case "post" -> exchange(server, "POST /" + i + " HTTP/1.1\r\nHost: probe\r\nContent-Length: 11\r\n\r\nhello world");
             case "tls" -> tls(server, i);
             case "refused-write" -> refused(server, false, false);
@@ -223,8 +223,8 @@ public final class SafetyProbe {
         Future<?>[] warmUp = new Future<?>[threads];
         for (int t = 0; t < threads; t++) {
             warmUp[t] = pool.submit(() -> {
-                exchange(server, "GET /0 HTTP/1.1\r\nHost: probe\r\n\r\n");
-                return exchange(server, "GET /0 HTTP/1.1\r\nHost: probe\r\n\r\n");
+                exchange(server, get(0));
+                return exchange(server, get(0));
             });
         }
         for (Future<?> w : warmUp) {
@@ -240,7 +240,7 @@ public final class SafetyProbe {
                 for (int i = 1; i <= count; i++) {
                     int n = worker * count + i;
                     try {
-                        String outcome = exchange(server, "GET /" + n + " HTTP/1.1\r\nHost: probe\r\n\r\n");
+                        String outcome = exchange(server, get(n));
                         if (outcome.equals("body=pong " + n)) {
                             ok.incrementAndGet();
                         } else {
@@ -265,6 +265,11 @@ public final class SafetyProbe {
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }
+    }
+
+    /** Over 40 bytes, so any SYN that carries it is longer than any SYN without data (see NetworkLab). */
+    static String get(int i) {
+        return "GET /" + i + " HTTP/1.1\r\nHost: probe\r\nUser-Agent: connectx-safety-probe\r\n\r\n";
     }
 
     private static byte[] ping() {

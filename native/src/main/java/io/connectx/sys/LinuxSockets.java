@@ -81,6 +81,18 @@ public final class LinuxSockets {
         }
     }
 
+    /**
+     * Sets SO_SNDTIMEO, which bounds how long a blocking send waits, including the wait of a deferred
+     * socket's first send for its handshake; 0 means no limit. {@code struct timeval} {tv_sec, tv_usec} is
+     * two 64-bit longs, passed here as four little-endian ints.
+     */
+    public static void setSendTimeout(int fd, long millis) {
+        long seconds = millis / 1000;
+        long micros = (millis % 1000) * 1000;
+        int[] timeval = {(int) seconds, (int) (seconds >>> 32), (int) micros, (int) (micros >>> 32)};
+        setsockopt(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_SNDTIMEO, timeval, 16);
+    }
+
     /** Sets an int-valued option. */
     public static void setIntOption(int fd, int level, int name, int value) {
         setsockopt(fd, level, name, new int[] {value}, Integer.BYTES);

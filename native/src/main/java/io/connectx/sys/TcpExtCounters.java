@@ -35,6 +35,11 @@ public final class TcpExtCounters {
         }
     }
 
+    /** Parses the text of a {@code /proc/net/netstat}, read in another network namespace for example. */
+    public static TcpExtCounters parse(String text) {
+        return parse(text.lines().toList());
+    }
+
     static TcpExtCounters parse(List<String> lines) {
         Map<String, Long> values = new HashMap<>();
         for (int i = 0; i + 1 < lines.size(); i += 2) {

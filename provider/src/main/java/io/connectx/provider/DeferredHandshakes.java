@@ -3,7 +3,6 @@ package io.connectx.provider;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -25,28 +24,43 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * writes the {@link FirstWritePolicy} admits do; for any other the handshake is started first and the
  * write follows it, whole and in order.</li>
  * <li>A failed handshake surfaces at the first I/O. It is reported as connect would have reported it,
- * and a timed connect's timeout still bounds the handshake.</li>
+ * and a timed connect's timeout bounds the handshake, counted from when the handshake starts.</li>
  * </ul>
  * Keyed by the JDK's FileDescriptor object (identity), so a closed and reused fd number never matches.
  */
 public final class DeferredHandshakes {
     /** A bound on the sockets tracked at once; beyond it new connects are simply not deferred. */
     static final int MAX_TRACKED = 1 << 16;
-    /** No handshake outlives the kernel's own SYN retries (tcp_syn_retries=6: 127 s), so neither do waits. */
-    private static final long LONGEST_HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(130);
-    private static final long POLL_SLICE_MILLIS = 100;
-
     /**
      * How long an OP_READ interest waits for a write before it starts the handshake. JDK's HttpClient
      * registers read interest just before it writes its request; starting at once would cost it the SYN.
      */
     static final long INTEREST_GRACE_MILLIS = 5;
+    /** No handshake outlives the kernel's own SYN retries (tcp_syn_retries=6: 127 s), so neither do waits. */
+    private static final long LONGEST_HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(130);
+    private static final long POLL_SLICE_MILLIS = 100;
 
     private static final class Pending {
         /** Set by whoever sends the SYN first: a write (with its data) or a trigger (without). */
         final AtomicBoolean started = new AtomicBoolean();
+        /** From a timed connect; 0 for none. */
+        volatile long timeoutNanos;
+        /** When the handshake must be done: set as it starts, from {@link #timeoutNanos}. */
         volatile long deadlineNanos;
+        volatile boolean sendTimeoutSet;
         volatile IOException failure;
+
+        /** Claims the SYN; true for the one caller that gets it. */
+        boolean claim() {
+            if (!started.compareAndSet(false, true)) {
+                return false;
+            }
+            long timeout = timeoutNanos;
+            if (timeout > 0) {
+                deadlineNanos = System.nanoTime() + timeout;
+            }
+            return true;
+        }
     }
 
     private final ConcurrentHashMap<FileDescriptor, Pending> pending = new ConcurrentHashMap<>();
@@ -69,15 +83,11 @@ public final class DeferredHandshakes {
         pending.put(fd, new Pending());
     }
 
-    int tracked() {
-        return pending.size();
-    }
-
     /** {@code Socket.connect(addr, timeout)} and the socket adaptor's timed connect: the handshake must finish in time. */
     public void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
         Pending p = lookup(fd);
         if (p != null && timeoutNanos > 0) {
-            p.deadlineNanos = System.nanoTime() + timeoutNanos;
+            p.timeoutNanos = timeoutNanos;
         }
     }
 
@@ -112,14 +122,20 @@ public final class DeferredHandshakes {
             return;
         }
         boolean inSyn = firstWrite.allowsInSyn(data);
-        if (!p.started.compareAndSet(false, true)) {
+        if (!p.claim()) {
             return; // a trigger sent the SYN already; this write follows the handshake as usual
         }
+        int fdVal = FastOpenSockets.fdVal(fd);
         if (inSyn) {
+            if (p.deadlineNanos != 0) {
+                // A blocking first write waits in the kernel for its handshake, with no limit of its own.
+                platform.sendTimeout(fdVal, Math.max(1, TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - System.nanoTime())));
+                p.sendTimeoutSet = true;
+            }
             return; // this write sends the SYN, with its data in it
         }
         stats.replayUnsafeHeld.increment();
-        platform.startHandshake(FastOpenSockets.fdVal(fd));
+        platform.startHandshake(fdVal);
         if (p.deadlineNanos != 0) {
             awaitHandshake(fd, p, p.deadlineNanos);
         }
@@ -164,7 +180,7 @@ public final class DeferredHandshakes {
             return thrown;
         }
         if (thrown != null) {
-            return mapFailure(fd, p, thrown);
+            return mapFailure(p, thrown);
         }
         if (n > 0) {
             pending.remove(fd);
@@ -178,10 +194,14 @@ public final class DeferredHandshakes {
         if (p == null) {
             return thrown;
         }
-        if (thrown != null) {
-            return mapFailure(fd, p, thrown);
+        if (p.sendTimeoutSet) {
+            p.sendTimeoutSet = false;
+            platform.sendTimeout(FastOpenSockets.fdVal(fd), 0);
         }
-        if (p.deadlineNanos != 0 && p.started.get()) {
+        if (thrown != null) {
+            return mapFailure(p, thrown);
+        }
+        if (p.deadlineNanos != 0) {
             try {
                 awaitHandshake(fd, p, p.deadlineNanos);
             } catch (IOException e) {
@@ -204,29 +224,10 @@ public final class DeferredHandshakes {
 
     /** Sends the SYN without data, unless a write or another trigger sent it already. */
     private void trigger(FileDescriptor fd, Pending p) {
-        if (p.started.compareAndSet(false, true) && pending.get(fd) == p) {
+        if (p.claim() && pending.get(fd) == p) {
             stats.readFirstTriggers.increment();
             platform.startHandshake(FastOpenSockets.fdVal(fd));
         }
-    }
-
-    private ScheduledExecutorService timer() {
-        ScheduledExecutorService t = timer;
-        if (t == null) {
-            synchronized (this) {
-                t = timer;
-                if (t == null) {
-                    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-                        Thread thread = new Thread(r, "connectx-handshake-trigger");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
-                    executor.setRemoveOnCancelPolicy(true);
-                    timer = t = executor;
-                }
-            }
-        }
-        return t;
     }
 
     /** Waits for the handshake until {@code deadlineNanos}; throws what connect would have thrown. */
@@ -252,7 +253,7 @@ public final class DeferredHandshakes {
         }
     }
 
-    private Throwable mapFailure(FileDescriptor fd, Pending p, Throwable thrown) {
+    private Throwable mapFailure(Pending p, Throwable thrown) {
         if (!(thrown instanceof IOException io) || thrown instanceof ConnectException
                 || thrown instanceof SocketTimeoutException) {
             return thrown;
@@ -268,5 +269,24 @@ public final class DeferredHandshakes {
         p.failure = mapped;
         stats.errors.increment();
         return mapped;
+    }
+
+    private ScheduledExecutorService timer() {
+        ScheduledExecutorService t = timer;
+        if (t == null) {
+            synchronized (this) {
+                t = timer;
+                if (t == null) {
+                    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+                        Thread thread = new Thread(r, "connectx-handshake-trigger");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+                    executor.setRemoveOnCancelPolicy(true);
+                    timer = t = executor;
+                }
+            }
+        }
+        return t;
     }
 }

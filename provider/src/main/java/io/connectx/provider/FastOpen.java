@@ -34,6 +34,9 @@ public interface FastOpen {
     /** Waits up to {@code timeoutMillis} for the socket to become writable (connected) or fail. */
     void awaitWritable(int fd, int timeoutMillis);
 
+    /** Bounds how long a blocking send may wait (for the handshake among other things); 0 clears the bound. */
+    void sendTimeout(int fd, long millis);
+
     /** Lets a socket about to listen accept data in SYNs, with {@code queueLength} pending requests at most. */
     Outcome enableServer(int fd, int queueLength);
 }

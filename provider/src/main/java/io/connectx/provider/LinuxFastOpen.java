@@ -49,6 +49,11 @@ public final class LinuxFastOpen implements FastOpen {
     }
 
     @Override
+    public void sendTimeout(int fd, long millis) {
+        LinuxSockets.setSendTimeout(fd, millis);
+    }
+
+    @Override
     public int localInetPort(int fd) {
         return LinuxSockets.localInetPort(fd);
     }

@@ -61,6 +61,11 @@ class FastOpenSocketsTest {
         }
 
         @Override
+        public void sendTimeout(int fd, long millis) {
+            calls.add("sendTimeout " + millis);
+        }
+
+        @Override
         public Outcome enableServer(int fd, int queueLength) {
             calls.add("enableServer " + queueLength);
             return Outcome.ENABLED;
