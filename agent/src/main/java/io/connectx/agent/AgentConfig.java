@@ -1,27 +1,22 @@
 package io.connectx.agent;
 
+import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.DestinationPolicy;
 import io.connectx.provider.FirstWritePolicy;
 import io.connectx.provider.ListenPolicy;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * The agent's settings. Every key can be given three ways, first found wins: the agent argument
- * ({@code -javaagent:connectx-agent.jar=dest=*:8080;listen=8080}), a system property
- * ({@code -Dconnectx.dest=...}) and an environment variable ({@code CONNECTX_DEST}, dots becoming
- * underscores: {@code CONNECTX_LISTEN_QLEN}).
+ * The agent's settings, resolved from the three forms of each {@link Setting}: the agent argument
+ * ({@code -javaagent:connectx-agent.jar=dest=*:8080;listen=8080}) first, then the system property
+ * ({@code -Dconnectx.dest=...}), then the environment variable ({@code CONNECTX_DEST}).
  */
 public record AgentConfig(DestinationPolicy destinations, FirstWritePolicy firstWrite, ListenPolicy listeners,
-        int queueLength) {
-    public static final String DEST = "dest";
-    public static final String FIRST = "first";
-    public static final String LISTEN = "listen";
-    public static final String LISTEN_QLEN = "listen.qlen";
-    static final List<String> KEYS = List.of(DEST, FIRST, LISTEN, LISTEN_QLEN);
+        int queueLength, boolean summary, ConnectxLog.Level log) {
     /** Far beyond any real policy; a larger argument is a mistake (a file pasted in, say). */
     static final int MAX_ARGUMENT_LENGTH = 64 * 1024;
 
@@ -34,42 +29,46 @@ public record AgentConfig(DestinationPolicy destinations, FirstWritePolicy first
 
     public static AgentConfig resolve(String agentArgs, Properties systemProperties, Map<String, String> env)
             throws ConfigException {
-        Map<String, String> fromArgs = parseAgentArgs(agentArgs);
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String key : KEYS) {
-            String value = fromArgs.get(key);
+        Map<Setting, String> fromArgs = parseAgentArgs(agentArgs);
+        Map<Setting, String> settings = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            String value = fromArgs.get(setting);
             if (value == null) {
-                value = systemProperties.getProperty("connectx." + key);
+                value = systemProperties.getProperty(setting.propertyName());
             }
             if (value == null) {
-                value = env.get(envName(key));
+                value = env.get(setting.envName());
             }
             if (value != null) {
-                settings.put(key, value);
+                settings.put(setting, value);
             }
         }
         try {
-            DestinationPolicy destinations = settings.containsKey(DEST)
-                    ? DestinationPolicy.parse(settings.get(DEST)) : DestinationPolicy.defaults();
-            FirstWritePolicy firstWrite = settings.containsKey(FIRST)
-                    ? FirstWritePolicy.parse(settings.get(FIRST)) : FirstWritePolicy.AUTO;
-            ListenPolicy listeners = settings.containsKey(LISTEN)
-                    ? ListenPolicy.parse(settings.get(LISTEN)) : ListenPolicy.none();
-            int queueLength = settings.containsKey(LISTEN_QLEN)
-                    ? ListenPolicy.parseQueueLength(settings.get(LISTEN_QLEN)) : ListenPolicy.DEFAULT_QUEUE_LENGTH;
-            return new AgentConfig(destinations, firstWrite, listeners, queueLength);
+            return new AgentConfig(
+                    settings.containsKey(Setting.DEST) ? DestinationPolicy.parse(settings.get(Setting.DEST))
+                            : DestinationPolicy.defaults(),
+                    FirstWritePolicy.parse(settings.getOrDefault(Setting.FIRST, Setting.FIRST.defaultValue())),
+                    settings.containsKey(Setting.LISTEN) ? ListenPolicy.parse(settings.get(Setting.LISTEN))
+                            : ListenPolicy.none(),
+                    ListenPolicy.parseQueueLength(settings.getOrDefault(Setting.LISTEN_QLEN, Setting.LISTEN_QLEN.defaultValue())),
+                    parseBoolean(settings.getOrDefault(Setting.SUMMARY, Setting.SUMMARY.defaultValue())),
+                    ConnectxLog.Level.parse(settings.getOrDefault(Setting.LOG, Setting.LOG.defaultValue())));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
     }
 
-    static String envName(String key) {
-        return "CONNECTX_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    private static boolean parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("bad summary '" + text + "': expected true or false");
+        };
     }
 
     /** {@code key=value} pairs separated by {@code ;}; one trailing {@code ;} is tolerated. */
-    static Map<String, String> parseAgentArgs(String args) throws ConfigException {
-        Map<String, String> pairs = new LinkedHashMap<>();
+    static Map<Setting, String> parseAgentArgs(String args) throws ConfigException {
+        Map<Setting, String> pairs = new LinkedHashMap<>();
         if (args == null) {
             return pairs;
         }
@@ -83,17 +82,18 @@ public record AgentConfig(DestinationPolicy destinations, FirstWritePolicy first
         for (String pair : body.split(";", -1)) {
             int eq = pair.indexOf('=');
             if (eq < 0) {
-                throw new ConfigException("bad agent argument '" + pair + "': expected key=value, keys: " + String.join(", ", KEYS));
+                throw new ConfigException("bad agent argument '" + pair + "': expected key=value, keys: " + Setting.keys());
             }
             String key = pair.substring(0, eq).trim();
             String value = pair.substring(eq + 1).trim();
-            if (!KEYS.contains(key)) {
-                throw new ConfigException("unknown key '" + key + "': expected one of " + String.join(", ", KEYS));
+            Setting setting = Setting.byKey(key);
+            if (setting == null) {
+                throw new ConfigException("unknown key '" + key + "': expected one of " + Setting.keys());
             }
             if (value.isEmpty()) {
                 throw new ConfigException("empty value for '" + key + "': expected " + key + "=VALUE");
             }
-            if (pairs.put(key, value) != null) {
+            if (pairs.put(setting, value) != null) {
                 throw new ConfigException("key '" + key + "' given twice: expected each key once");
             }
         }

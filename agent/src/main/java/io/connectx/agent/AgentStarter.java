@@ -3,6 +3,7 @@ package io.connectx.agent;
 import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.ConnectxSelectorProvider;
 import io.connectx.provider.DestinationPolicy;
+import io.connectx.provider.FastOpenMetrics;
 import io.connectx.provider.FastOpenSockets;
 import io.connectx.provider.LinuxFastOpen;
 import io.connectx.provider.ListenPolicy;
@@ -16,18 +17,31 @@ import java.util.OptionalInt;
 
 /**
  * Brings the agent up, or leaves the JVM exactly as it was. Every refusal is one line on stderr that
- * says why; nothing here may throw into the application.
+ * says why; nothing here may throw into the application. A second start in the same JVM (a live
+ * attach) reconfigures the running agent; the argument {@code detach} switches it off.
  */
 final class AgentStarter {
     static final String PROVIDER_PROPERTY = "java.nio.channels.spi.SelectorProvider";
+    static final String DETACH = "detach";
     private static final String PLAIN = "; the application runs on plain connects";
+    /** The agent running in this JVM, for a later attach to reconfigure or detach. */
+    private static FastOpenSockets running;
 
     private AgentStarter() {
     }
 
-    static void start(Instrumentation inst, String args, boolean fromPremain) {
+    static synchronized void start(Instrumentation inst, String args, boolean fromPremain) {
         try {
+            if (DETACH.equals(args == null ? null : args.trim())) {
+                detach();
+                return;
+            }
             AgentConfig config = AgentConfig.resolve(args, System.getProperties(), System.getenv());
+            ConnectxLog.setLevel(config.log());
+            if (running != null) {
+                reconfigure(config);
+                return;
+            }
             FastOpenSockets sockets = platformSockets(config);
             if (sockets == null) {
                 return;
@@ -39,14 +53,48 @@ final class AgentStarter {
                 return;
             }
             HookInstaller.install(inst, sockets);
+            running = sockets;
             if (fromPremain) {
                 installSelectorProvider();
             }
+            MetricsRegistration.install(inst, new FastOpenMetrics(sockets.stats()), bridge.getModule());
+            if (config.summary()) {
+                sockets.stats().wantProof();
+                Runtime.getRuntime().addShutdownHook(new Thread(
+                        () -> System.err.println(FastOpenMetrics.summary(sockets.stats())), "connectx-summary"));
+            }
+            ConnectxLog.info("active: " + describe(config));
         } catch (AgentConfig.ConfigException e) {
             ConnectxLog.warn("disabled, bad configuration: " + e.getMessage() + PLAIN);
         } catch (Throwable t) {
             ConnectxLog.warn("disabled: " + t + PLAIN);
         }
+    }
+
+    static synchronized boolean isRunning() {
+        return running != null;
+    }
+
+    private static void detach() {
+        if (running == null) {
+            ConnectxLog.warn("detach: the agent is not active in this JVM");
+            return;
+        }
+        running.disable();
+        ConnectxLog.warn("detached: new connections use plain connects; open ones are untouched");
+    }
+
+    private static void reconfigure(AgentConfig config) {
+        OptionalInt sysctl = KernelFastOpen.sysctl();
+        int bits = sysctl.orElse(0);
+        running.reconfigure((bits & KernelFastOpen.CLIENT) != 0 ? config.destinations() : null, config.firstWrite(),
+                (bits & KernelFastOpen.SERVER) != 0 ? config.listeners() : ListenPolicy.none(), config.queueLength());
+        ConnectxLog.warn("reconfigured: " + describe(config));
+    }
+
+    private static String describe(AgentConfig config) {
+        return "dest=" + config.destinations() + ";first=" + config.firstWrite().name().toLowerCase(Locale.ROOT)
+                + (config.listeners().isEmpty() ? "" : ";listen=" + config.listeners() + ";listen.qlen=" + config.queueLength());
     }
 
     /** The Fast Open logic for this OS and kernel, or null (after saying why) where there is none. */

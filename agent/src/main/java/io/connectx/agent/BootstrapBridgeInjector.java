@@ -15,7 +15,8 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
  */
 final class BootstrapBridgeInjector {
     static final String BRIDGE = "io.connectx.bootstrap.SocketHookBridge";
-    static final String[] BRIDGE_CLASSES = {"io.connectx.bootstrap.SocketHooks", BRIDGE};
+    static final String[] BRIDGE_CLASSES = {"io.connectx.bootstrap.SocketHooks", BRIDGE,
+        "io.connectx.bootstrap.PlatformServerBridge"};
 
     private BootstrapBridgeInjector() {
     }

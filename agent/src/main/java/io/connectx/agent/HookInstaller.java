@@ -5,11 +5,13 @@ import io.connectx.bootstrap.SocketHooks;
 import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.DeferredHandshakes;
 import io.connectx.provider.FastOpenSockets;
+import io.connectx.sys.FileDescriptors;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 
 /**
  * Connects the bridge to the agent's logic and weaves the advice. Kept apart from {@link AgentStarter}
@@ -154,6 +156,19 @@ final class HookInstaller {
         @Override
         public void afterListen(FileDescriptor fd) {
             sockets.afterListen(fd);
+        }
+
+        @Override
+        public void afterAccept(Object accepted) {
+            if (!sockets.checksAccepted()) {
+                return;
+            }
+            try {
+                sockets.afterAccept(accepted instanceof Channel channel ? FileDescriptors.of(channel)
+                        : FileDescriptors.ofSocketImpl(accepted));
+            } catch (Throwable t) {
+                internalError(t);
+            }
         }
 
         private static void internalError(Throwable t) {

@@ -35,7 +35,8 @@ import net.bytebuddy.utility.JavaModule;
  * {@code NioSocketImpl} (behind {@code java.net.Socket}) and {@code SocketChannelImpl}, where a deferred
  * handshake is started, held or reported; and their timed connects, whose timeout must still hold.</li>
  * <li>{@code NioSocketImpl.listen(int)} and {@code ServerSocketChannelImpl.bind(SocketAddress, int)}, on
- * exit: {@code Net.listen} itself is native and cannot carry advice.</li>
+ * exit: {@code Net.listen} itself is native and cannot carry advice. Their accepts, on exit, for the
+ * SynDataAccepted count.</li>
  * </ul>
  * Advice that may throw is the advice that must report a failed handshake as connect would have; all
  * other advice suppresses every Throwable.
@@ -65,7 +66,8 @@ final class SocketInstrumentation {
                     ByteArrayWriteAdvice.class, method("write", byte[].class, int.class, int.class),
                     ShutdownOutputAdvice.class, method("shutdownOutput"),
                     CloseAdvice.class, method("close"),
-                    ListenAdvice.class, method("listen", int.class)),
+                    ListenAdvice.class, method("listen", int.class),
+                    AcceptIntoAdvice.class, method("accept", java.net.SocketImpl.class)),
             SOCKET_CHANNEL, Map.of(
                     TimedConnectNanosAdvice.class, method("blockingConnect", SocketAddress.class, long.class),
                     IntReadAdvice.class, method("read", ByteBuffer.class)
@@ -78,7 +80,8 @@ final class SocketInstrumentation {
                     ShutdownOutputAdvice.class, method("shutdownOutput"),
                     InterestAdvice.class, method("translateInterestOps", int.class),
                     CloseAdvice.class, method("implCloseSelectableChannel")),
-            SERVER_CHANNEL, Map.of(ListenAdvice.class, method("bind", SocketAddress.class, int.class)));
+            SERVER_CHANNEL, Map.of(ListenAdvice.class, method("bind", SocketAddress.class, int.class),
+                    AcceptReturnAdvice.class, method("accept")));
 
     /** Returns the installed transformer once every target class has been transformed; throws otherwise. */
     static ResettableClassFileTransformer install(Instrumentation inst) throws ReflectiveOperationException {
@@ -125,6 +128,7 @@ final class SocketInstrumentation {
         socketImpl.getDeclaredMethod("shutdownOutput");
         socketImpl.getDeclaredMethod("close");
         socketImpl.getDeclaredMethod("listen", int.class);
+        socketImpl.getDeclaredMethod("accept", java.net.SocketImpl.class);
         Class<?> channel = Class.forName(SOCKET_CHANNEL);
         channel.getDeclaredField("fd");
         channel.getDeclaredMethod("blockingConnect", SocketAddress.class, long.class);
@@ -140,6 +144,7 @@ final class SocketInstrumentation {
         channel.getDeclaredMethod("implCloseSelectableChannel");
         Class<?> serverChannel = Class.forName(SERVER_CHANNEL);
         serverChannel.getDeclaredMethod("bind", SocketAddress.class, int.class);
+        serverChannel.getDeclaredMethod("accept");
         serverChannel.getDeclaredField("fd");
     }
 
@@ -322,6 +327,27 @@ final class SocketInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.FieldValue("fd") FileDescriptor fd) {
             SocketHookBridge.closed(fd);
+        }
+    }
+
+    /** {@code NioSocketImpl.accept(SocketImpl)} fills in the SocketImpl it is given. */
+    static final class AcceptIntoAdvice {
+        private AcceptIntoAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Argument(0) Object accepted) {
+            SocketHookBridge.afterAccept(accepted);
+        }
+    }
+
+    static final class AcceptReturnAdvice {
+        private AcceptReturnAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Return Object accepted) {
+            SocketHookBridge.afterAccept(accepted);
         }
     }
 

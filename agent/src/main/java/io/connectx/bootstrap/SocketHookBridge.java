@@ -97,6 +97,13 @@ public final class SocketHookBridge {
         }
     }
 
+    public static void afterAccept(Object accepted) {
+        SocketHooks h = hooks;
+        if (h != null && accepted != null) {
+            h.afterAccept(accepted);
+        }
+    }
+
     public static void afterListen(FileDescriptor fd) {
         SocketHooks h = hooks;
         if (h != null) {

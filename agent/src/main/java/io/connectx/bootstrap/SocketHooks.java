@@ -38,4 +38,7 @@ public interface SocketHooks {
     void closed(FileDescriptor fd);
 
     void afterListen(FileDescriptor fd);
+
+    /** A connection accepted: the SocketImpl filled in, or the SocketChannel returned. */
+    void afterAccept(Object accepted);
 }

@@ -72,12 +72,28 @@ class AgentConfigTest {
         "dest=my.host:443        | 'my.host'",
         "listen=http             | 'http'",
         "listen.qlen=-1          | '-1'",
+        "first=sometimes         | 'sometimes'",
+        "summary=yes             | 'yes'",
+        "log=loud                | 'loud'",
     })
     void badArgumentsNameTheTokenAndWhatWasExpected(String args, String named) {
         AgentConfig.ConfigException e = assertThrows(AgentConfig.ConfigException.class,
                 () -> AgentConfig.resolve(args, props(), Map.of()));
         assertTrue(e.getMessage().contains(named), e.getMessage());
         assertTrue(e.getMessage().contains("expected"), e.getMessage());
+    }
+
+    @Test
+    void everySettingHasItsThreeForms() throws Exception {
+        for (Setting setting : Setting.values()) {
+            assertEquals("connectx." + setting.key(), setting.propertyName());
+            assertTrue(setting.envName().startsWith("CONNECTX_"), setting.envName());
+        }
+        assertEquals("CONNECTX_LISTEN_QLEN", Setting.LISTEN_QLEN.envName());
+        AgentConfig config = AgentConfig.resolve("summary=true", props("connectx.log", "debug"), Map.of("CONNECTX_FIRST", "never"));
+        assertTrue(config.summary());
+        assertEquals(io.connectx.provider.ConnectxLog.Level.DEBUG, config.log());
+        assertEquals(io.connectx.provider.FirstWritePolicy.NEVER, config.firstWrite());
     }
 
     @Test

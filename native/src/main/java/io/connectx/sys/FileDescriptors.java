@@ -50,6 +50,11 @@ public final class FileDescriptors {
         return ofImpl(field(socket, "impl"));
     }
 
+    /** The fd of a JDK {@link java.net.SocketImpl}, such as the one an accept filled in. */
+    public static int ofSocketImpl(Object impl) {
+        return ofImpl(impl);
+    }
+
     public static int of(ServerSocket socket) {
         return ofImpl(field(socket, "impl"));
     }

@@ -48,6 +48,8 @@ public final class DeferredHandshakes {
         /** When the handshake must be done: set as it starts, from {@link #timeoutNanos}. */
         volatile long deadlineNanos;
         volatile boolean sendTimeoutSet;
+        /** The first write went out with the SYN. */
+        volatile boolean inSyn;
         volatile IOException failure;
 
         /** Claims the SYN; true for the one caller that gets it. */
@@ -65,7 +67,7 @@ public final class DeferredHandshakes {
 
     private final ConcurrentHashMap<FileDescriptor, Pending> pending = new ConcurrentHashMap<>();
     private final FastOpen platform;
-    private final FirstWritePolicy firstWrite;
+    private volatile FirstWritePolicy firstWrite;
     private final FastOpenStats stats;
     private volatile ScheduledExecutorService timer;
 
@@ -73,6 +75,10 @@ public final class DeferredHandshakes {
         this.platform = platform;
         this.firstWrite = firstWrite;
         this.stats = stats;
+    }
+
+    void firstWrite(FirstWritePolicy policy) {
+        firstWrite = policy;
     }
 
     boolean hasRoom() {
@@ -132,9 +138,11 @@ public final class DeferredHandshakes {
                 platform.sendTimeout(fdVal, Math.max(1, TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - System.nanoTime())));
                 p.sendTimeoutSet = true;
             }
+            p.inSyn = true;
             return; // this write sends the SYN, with its data in it
         }
         stats.replayUnsafeHeld.increment();
+        ConnectxLog.debug("held a first write that is not known to be replay-safe out of the SYN of fd " + fdVal);
         platform.startHandshake(fdVal);
         if (p.deadlineNanos != 0) {
             awaitHandshake(fd, p, p.deadlineNanos);
@@ -183,7 +191,7 @@ public final class DeferredHandshakes {
             return mapFailure(p, thrown);
         }
         if (n > 0) {
-            pending.remove(fd);
+            completed(fd, p);
         }
         return null;
     }
@@ -217,6 +225,17 @@ public final class DeferredHandshakes {
         }
     }
 
+    /** The handshake is done: stop tracking, and prove the SYN data when someone wants the proof. */
+    private void completed(FileDescriptor fd, Pending p) {
+        if (pending.remove(fd) != null && p.inSyn && stats.proofWanted()) {
+            if (platform.synData(FastOpenSockets.fdVal(fd))) {
+                stats.synDataAcked.increment();
+            } else {
+                stats.fallbacks.increment();
+            }
+        }
+    }
+
     private Pending lookup(FileDescriptor fd) {
         // The common case, no socket waiting for its handshake, costs one read of the map's size.
         return pending.isEmpty() ? null : pending.get(fd);
@@ -226,6 +245,7 @@ public final class DeferredHandshakes {
     private void trigger(FileDescriptor fd, Pending p) {
         if (p.claim() && pending.get(fd) == p) {
             stats.readFirstTriggers.increment();
+            ConnectxLog.debug("read before write: started the handshake of fd " + FastOpenSockets.fdVal(fd));
             platform.startHandshake(FastOpenSockets.fdVal(fd));
         }
     }
@@ -241,7 +261,7 @@ public final class DeferredHandshakes {
                 throw failure;
             }
             if (!platform.handshakePending(fdVal)) {
-                pending.remove(fd);
+                completed(fd, p);
                 return;
             }
             long remaining = deadlineNanos - System.nanoTime();

@@ -28,6 +28,9 @@ public interface FastOpen {
     /** Sends the SYN of a deferred socket, without data; never blocks. */
     void startHandshake(int fd);
 
+    /** Did the SYN of this (connected or accepted) socket carry data that was acknowledged? TCP_INFO. */
+    boolean synData(int fd);
+
     /** Reads and clears SO_ERROR. */
     int socketError(int fd);
 

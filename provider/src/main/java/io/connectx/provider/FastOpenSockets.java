@@ -11,9 +11,9 @@ import java.net.InetAddress;
  */
 public final class FastOpenSockets {
     private final FastOpen platform;
-    private final DestinationPolicy destinations;
-    private final ListenPolicy listeners;
-    private final int queueLength;
+    private volatile DestinationPolicy destinations;
+    private volatile ListenPolicy listeners;
+    private volatile int queueLength;
     private final FastOpenStats stats = new FastOpenStats();
     private final DeferredHandshakes handshakes;
     private volatile boolean clientEnabled;
@@ -38,6 +38,26 @@ public final class FastOpenSockets {
         return stats;
     }
 
+    /**
+     * New settings for a running agent (a second attach). Sockets already deferred keep their guards.
+     * {@code destinations} null, or {@code listeners} empty, switch that side off.
+     */
+    public void reconfigure(DestinationPolicy destinations, FirstWritePolicy firstWrite, ListenPolicy listeners,
+            int queueLength) {
+        this.destinations = destinations;
+        this.listeners = listeners;
+        this.queueLength = queueLength;
+        handshakes.firstWrite(firstWrite);
+        this.clientEnabled = destinations != null;
+        this.serverEnabled = !listeners.isEmpty();
+    }
+
+    /** No new connect or listener gets Fast Open; sockets already deferred keep their guards. */
+    public void disable() {
+        clientEnabled = false;
+        serverEnabled = false;
+    }
+
     /** The sockets between a deferred connect and their handshake. */
     public DeferredHandshakes handshakes() {
         return handshakes;
@@ -57,7 +77,8 @@ public final class FastOpenSockets {
      */
     public boolean beforeConnect(FileDescriptor fd, InetAddress address, int port) {
         stats.connects.increment();
-        if (!clientEnabled || address == null || !destinations.admits(address, port) || !handshakes.hasRoom()) {
+        DestinationPolicy admitted = destinations;
+        if (!clientEnabled || address == null || admitted == null || !admitted.admits(address, port) || !handshakes.hasRoom()) {
             return false;
         }
         try {
@@ -95,10 +116,30 @@ public final class FastOpenSockets {
             if (result == 1 && platform.handshakePending(fdVal(fd))) {
                 stats.deferred.increment();
                 handshakes.track(fd);
+                ConnectxLog.debug("deferred the SYN of fd " + fdVal(fd) + " to its first write");
             }
         } catch (Throwable t) {
             stats.errors.increment();
             ConnectxLog.warnOnce("after-connect-error", "internal error after connect: " + t);
+        }
+    }
+
+    /** Whether accepted connections are being checked for SYN data: proof wanted, and listeners enabled. */
+    public boolean checksAccepted() {
+        return serverEnabled && stats.proofWanted();
+    }
+
+    /** Called with each accepted connection's fd; counts SYN data once proof is wanted. */
+    public void afterAccept(int fdVal) {
+        if (!serverEnabled || !stats.proofWanted() || fdVal < 0) {
+            return;
+        }
+        try {
+            if (platform.synData(fdVal)) {
+                stats.synDataAccepted.increment();
+            }
+        } catch (Throwable t) {
+            // Not a TCP socket (a Unix-domain server): nothing to count.
         }
     }
 

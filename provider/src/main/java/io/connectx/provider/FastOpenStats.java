@@ -12,6 +12,22 @@ public final class FastOpenStats {
     final LongAdder listenersEnabled = new LongAdder();
     final LongAdder readFirstTriggers = new LongAdder();
     final LongAdder replayUnsafeHeld = new LongAdder();
+    final LongAdder synDataAcked = new LongAdder();
+    final LongAdder synDataAccepted = new LongAdder();
+    /**
+     * Proof per connection costs a getsockopt(TCP_INFO) when a handshake completes; it is only taken once
+     * somebody wants it (a read of the counters, or the exit summary).
+     */
+    private volatile boolean proofWanted;
+
+    /** From now on, completed handshakes and accepted connections are checked for SYN data. */
+    public void wantProof() {
+        proofWanted = true;
+    }
+
+    boolean proofWanted() {
+        return proofWanted;
+    }
 
     public long connects() {
         return connects.sum();
@@ -26,6 +42,7 @@ public final class FastOpenStats {
         return deferred.sum();
     }
 
+    /** The kernel refused Fast Open, or a server did not acknowledge SYN data (the kernel then resent it). */
     public long fallbacks() {
         return fallbacks.sum();
     }
@@ -42,6 +59,16 @@ public final class FastOpenStats {
     /** First writes held out of the SYN because they were not known to be safe to replay. */
     public long replayUnsafeHeld() {
         return replayUnsafeHeld.sum();
+    }
+
+    /** Connects whose SYN data the server acknowledged, by TCP_INFO (counted once proof is wanted). */
+    public long synDataAcked() {
+        return synDataAcked.sum();
+    }
+
+    /** Accepted connections whose SYN carried data, by TCP_INFO (counted once proof is wanted). */
+    public long synDataAccepted() {
+        return synDataAccepted.sum();
     }
 
     public long listenersEnabled() {

@@ -34,6 +34,11 @@ public final class LinuxFastOpen implements FastOpen {
     }
 
     @Override
+    public boolean synData(int fd) {
+        return TcpInfo.of(fd).synData();
+    }
+
+    @Override
     public void startHandshake(int fd) {
         LinuxSockets.startHandshake(fd);
     }

@@ -46,6 +46,12 @@ class FastOpenSocketsTest {
         }
 
         @Override
+        public boolean synData(int fd) {
+            calls.add("synData");
+            return true;
+        }
+
+        @Override
         public void startHandshake(int fd) {
             calls.add("startHandshake");
         }

@@ -1,0 +1,52 @@
+package io.connectx.agent;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** {@code java -jar connectx-agent.jar help | doctor [HOST:PORT] | attach PID [ARGS|detach]}. */
+public final class ConnectxMain {
+    private ConnectxMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        int status = switch (command) {
+            case "help", "--help", "-h" -> help();
+            case "doctor" -> new Doctor(System.out).run(rest.length > 0 ? rest[0] : null);
+            case "attach" -> Attach.run(rest, agentJar());
+            default -> {
+                System.err.println("connectx: unknown command '" + command + "': expected help, doctor or attach");
+                help();
+                yield 2;
+            }
+        };
+        System.exit(status);
+    }
+
+    static Path agentJar() throws Exception {
+        return Path.of(ConnectxMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static int help() {
+        System.out.println("""
+                connectx: TCP Fast Open for the JVM
+
+                usage:
+                  java -javaagent:connectx-agent.jar[=KEY=VALUE;KEY=VALUE...] -jar app.jar
+                  java -jar connectx-agent.jar doctor [HOST:PORT]      check this host (and a peer) for Fast Open
+                  java -jar connectx-agent.jar attach PID [KEY=VALUE;...] load the agent into a running JVM
+                  java -jar connectx-agent.jar attach PID detach       switch it off again in that JVM
+                  java -jar connectx-agent.jar help                    this text
+
+                settings (first found wins: agent argument, then -Dconnectx.KEY, then CONNECTX_KEY):""");
+        for (Setting s : Setting.values()) {
+            System.out.printf("  %-12s default %-14s %s%n", s.key(), s.defaultValue(), s.meaning());
+            System.out.printf("  %-12s as -D%s=... or %s=...%n", "", s.propertyName(), s.envName());
+        }
+        System.out.println("""
+
+                proof: nstat -az | grep FastOpen; the MBean io.connectx:type=FastOpen; summary=true""");
+        return 0;
+    }
+}

@@ -1,0 +1,296 @@
+package io.connectx.agent;
+
+import io.connectx.sys.FileDescriptors;
+import io.connectx.sys.KernelFastOpen;
+import io.connectx.sys.LinuxSockets;
+import io.connectx.sys.TcpInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * {@code doctor [HOST:PORT]}: one line per check, PASS, WARN or FAIL with the exact fix, then a real
+ * probe: the agent's own logic started in this JVM, connections through the JDK's {@code Socket} to a
+ * loopback listener, and SYN data proven from TCP_INFO on both ends. Exit status 0 when Fast Open
+ * works end to end. The last line is {@code doctor: PASSED} or {@code doctor: FAILED}.
+ */
+final class Doctor {
+    private static final int PROBE_CONNECTIONS = 3;
+    private static final int TIMEOUT_MS = 3000;
+    private static final String FIX_SYSCTL = "fix: sysctl -w net.ipv4.tcp_fastopen=3"
+            + " (persist it in /etc/sysctl.d/99-tcp-fastopen.conf)";
+
+    private final PrintStream out;
+    private boolean failed;
+
+    Doctor(PrintStream out) {
+        this.out = out;
+    }
+
+    int run(String target) {
+        boolean linux = checkOs();
+        int bits = checkSysctl();
+        boolean hooks = checkJdk();
+        boolean jna = checkJna();
+        boolean proven = false;
+        if (linux && hooks && jna && (bits & KernelFastOpen.CLIENT) != 0) {
+            InetSocketAddress peer = target == null ? null : parseTarget(target);
+            if (target == null || peer != null) {
+                if (startAgentLogic(peer)) {
+                    boolean loopback = (bits & KernelFastOpen.SERVER) != 0 ? probeLoopback() : skipLoopback();
+                    proven = peer == null ? loopback : probePeer(peer) && (loopback || (bits & KernelFastOpen.SERVER) == 0);
+                }
+            }
+        } else {
+            line("FAIL", "probe", "not run: the checks above must pass first");
+        }
+        boolean passed = proven && !failed;
+        out.println("doctor: " + (passed ? "PASSED" : "FAILED"));
+        return passed ? 0 : 1;
+    }
+
+    private boolean checkOs() {
+        String os = System.getProperty("os.name");
+        String version = System.getProperty("os.version");
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            line("FAIL", "os", os + " " + version + ": this build supports Linux; fix: run on Linux 4.11 or later");
+            return false;
+        }
+        String[] parts = version.split("[.-]");
+        int major = Integer.parseInt(parts[0]);
+        int minor = parts.length > 1 ? Integer.parseInt(parts[1].replaceAll("\\D.*", "")) : 0;
+        if (major < 4 || (major == 4 && minor < 11)) {
+            line("FAIL", "kernel", "Linux " + version + " lacks TCP_FASTOPEN_CONNECT; fix: upgrade to Linux 4.11 or later");
+            return false;
+        }
+        line("PASS", "os", "Linux " + version + " " + System.getProperty("os.arch") + " (TCP_FASTOPEN_CONNECT needs 4.11+)");
+        return true;
+    }
+
+    private int checkSysctl() {
+        OptionalInt value = KernelFastOpen.sysctl();
+        if (value.isEmpty()) {
+            line("FAIL", "sysctl", "cannot read " + KernelFastOpen.SYSCTL + "; fix: a kernel built with TCP Fast Open");
+            return 0;
+        }
+        int bits = value.getAsInt();
+        if ((bits & KernelFastOpen.CLIENT) != 0) {
+            line("PASS", "client", "net.ipv4.tcp_fastopen=" + bits + " has the client bit 1");
+        } else {
+            line("FAIL", "client", "net.ipv4.tcp_fastopen=" + bits + " lacks the client bit 1; " + FIX_SYSCTL);
+        }
+        if ((bits & KernelFastOpen.SERVER) != 0) {
+            line("PASS", "server", "net.ipv4.tcp_fastopen=" + bits + " has the server bit 2 (listen= works)");
+        } else {
+            line("WARN", "server", "net.ipv4.tcp_fastopen=" + bits + " lacks the server bit 2: listen= and the loopback"
+                    + " probe need it; " + FIX_SYSCTL);
+        }
+        return bits;
+    }
+
+    private boolean checkJdk() {
+        String jdk = "JDK " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")";
+        try {
+            SocketInstrumentation.requireHookPoints();
+            line("PASS", "jdk", jdk + ": every hook point found");
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            line("FAIL", "jdk", jdk + ": hook point missing, " + e + "; fix: run on JDK 17 to 25");
+            return false;
+        }
+    }
+
+    private boolean checkJna() {
+        if (LinuxSockets.isAvailable()) {
+            line("PASS", "jna", "JNA " + com.sun.jna.Native.VERSION + " bound libc");
+            return true;
+        }
+        line("FAIL", "jna", "JNA could not bind libc: " + LinuxSockets.unavailabilityCause()
+                + "; fix: a writable java.io.tmpdir (JNA unpacks its native library there)");
+        return false;
+    }
+
+    private InetSocketAddress parseTarget(String target) {
+        int colon = target.lastIndexOf(':');
+        try {
+            String host = target.substring(0, colon).replace("[", "").replace("]", "");
+            return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(target.substring(colon + 1)));
+        } catch (IOException | RuntimeException e) {
+            line("FAIL", "peer", "bad HOST:PORT '" + target + "': " + e);
+            return null;
+        }
+    }
+
+    /** The agent's real logic, in this JVM: loopback admitted, every listener accepting Fast Open. */
+    private boolean startAgentLogic(InetSocketAddress peer) {
+        var inst = LauncherAgent.instrumentation();
+        if (inst == null) {
+            line("FAIL", "agent", "no Instrumentation; fix: run it as java -jar connectx-agent.jar doctor");
+            return false;
+        }
+        String dest = "127.0.0.1:*" + (peer == null ? "" : "," + literal(peer.getAddress()) + ":" + peer.getPort());
+        AgentStarter.start(inst, "dest=" + dest + ";first=auto;listen=*;log=off", false);
+        if (!AgentStarter.isRunning()) {
+            line("FAIL", "agent", "the agent's logic did not start in this JVM");
+            return false;
+        }
+        line("PASS", "agent", "the agent's logic is active in this JVM (dest=" + dest + ";listen=*)");
+        return true;
+    }
+
+    private boolean skipLoopback() {
+        line("WARN", "loopback", "probe skipped: a loopback listener needs the server bit 2");
+        return false;
+    }
+
+    /** Three GETs through java.net.Socket to a java.net.ServerSocket; TCP_INFO on both ends of each. */
+    private boolean probeLoopback() {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            CompletableFuture<List<Boolean>> accepted = CompletableFuture.supplyAsync(() -> serve(server));
+            List<Boolean> client = new ArrayList<>();
+            for (int i = 0; i < PROBE_CONNECTIONS; i++) {
+                try (Socket s = new Socket()) {
+                    s.connect(server.getLocalSocketAddress(), TIMEOUT_MS);
+                    s.setSoTimeout(TIMEOUT_MS);
+                    s.getOutputStream().write("GET /connectx-doctor HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().readAllBytes();
+                    client.add(TcpInfo.of(FileDescriptors.of(s)).synData());
+                }
+            }
+            List<Boolean> serverSide = accepted.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            long both = 0;
+            for (int i = 0; i < PROBE_CONNECTIONS; i++) {
+                both += client.get(i) && serverSide.get(i) ? 1 : 0;
+            }
+            String detail = both + "/" + PROBE_CONNECTIONS + " connections carried SYN data, acked by TCP_INFO on both"
+                    + " ends (client " + client + ", server " + serverSide + ")";
+            if (client.get(PROBE_CONNECTIONS - 1) && serverSide.get(PROBE_CONNECTIONS - 1)) {
+                line("PASS", "loopback", detail + (both < PROBE_CONNECTIONS ? "; the first fetched the cookie" : ""));
+                return true;
+            }
+            line("FAIL", "loopback", detail + "; fix: check for a firewall rule on lo, and " + FIX_SYSCTL);
+            return false;
+        } catch (Exception e) {
+            line("FAIL", "loopback", "probe failed: " + e);
+            return false;
+        }
+    }
+
+    private static List<Boolean> serve(ServerSocket server) {
+        List<Boolean> synData = new ArrayList<>();
+        try {
+            for (int i = 0; i < PROBE_CONNECTIONS; i++) {
+                try (Socket s = server.accept()) {
+                    synData.add(TcpInfo.of(FileDescriptors.of(s)).synData());
+                    s.setSoTimeout(TIMEOUT_MS);
+                    readHeaders(s.getInputStream());
+                    s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return synData;
+    }
+
+    private static void readHeaders(InputStream in) throws IOException {
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        for (int i = 0; i < 8192 && matched < 4; i++) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+    }
+
+    /**
+     * Two connections to the peer, the first of which may fetch the cookie: does the second's SYN data get
+     * acknowledged? The first write is a TLS ClientHello on 443 and 8443, an HTTP HEAD elsewhere: both
+     * replay-safe.
+     */
+    private boolean probePeer(InetSocketAddress peer) {
+        boolean acked = false;
+        try {
+            for (int i = 0; i < 2; i++) {
+                acked = touch(peer);
+            }
+        } catch (Exception e) {
+            line("FAIL", "peer", peer + ": cannot connect: " + e);
+            return false;
+        }
+        if (acked) {
+            line("PASS", "peer", peer + " acknowledged data in the SYN: it accepts TCP Fast Open");
+            return true;
+        }
+        line("FAIL", "peer", peer + " did not acknowledge data in the SYN: the server (or a middlebox) does not take"
+                + " TCP Fast Open; fix on the server: net.ipv4.tcp_fastopen=3 and TCP_FASTOPEN on its listener"
+                + " (nginx: listen ... fastopen=256; a JVM: connectx listen=PORT)");
+        return false;
+    }
+
+    private static boolean touch(InetSocketAddress peer) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(peer, TIMEOUT_MS);
+            s.setSoTimeout(TIMEOUT_MS);
+            try {
+                if (peer.getPort() == 443 || peer.getPort() == 8443) {
+                    SSLContext tls = SSLContext.getInstance("TLS");
+                    tls.init(null, new TrustManager[] {new AnyCertificate()}, null);
+                    SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(s, peer.getHostString(), peer.getPort(), false);
+                    secure.startHandshake();
+                } else {
+                    s.getOutputStream().write(("HEAD / HTTP/1.0\r\nHost: " + peer.getHostString() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().read();
+                }
+            } catch (IOException answerIgnored) {
+                // Whatever the peer answers, the SYN was acknowledged (or not) by then.
+            }
+            return TcpInfo.of(FileDescriptors.of(s)).synData();
+        }
+    }
+
+    private static String literal(InetAddress address) {
+        return address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+    }
+
+    private void line(String verdict, String check, String detail) {
+        failed |= verdict.equals("FAIL");
+        out.printf("%-4s  %-8s  %s%n", verdict, check, detail);
+    }
+
+    /** The probe checks that the peer acknowledges SYN data, not who it is. */
+    private static final class AnyCertificate implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

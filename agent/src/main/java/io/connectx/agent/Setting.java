@@ -1,0 +1,67 @@
+package io.connectx.agent;
+
+import java.util.Locale;
+
+/**
+ * Every key the agent takes, with its default and meaning: the one list that parsing, {@code help} and
+ * the README follow. Each is given as an agent argument ({@code key=value;...}), a system property
+ * ({@code -Dconnectx.KEY}) or an environment variable ({@code CONNECTX_KEY}, dots as underscores), the
+ * first found winning.
+ */
+public enum Setting {
+    DEST("dest", "*:443,*:8443", "destinations whose connections use Fast Open: HOST:PORT,... where HOST is *,"
+            + " an IPv4 address, [IPv6] or a CIDR block, and PORT a number or *"),
+    FIRST("first", "auto", "which first writes ride in the SYN: auto (TLS ClientHello, HTTP GET/HEAD/OPTIONS),"
+            + " always or never"),
+    LISTEN("listen", "(none)", "listening ports that accept Fast Open: PORT,... or *"),
+    LISTEN_QLEN("listen.qlen", "256", "queue of pending Fast Open requests per listener"),
+    SUMMARY("summary", "false", "true: print one line of counters at JVM exit"),
+    LOG("log", "warn", "debug, info, warn or off; runtime messages go through System.Logger");
+
+    private final String key;
+    private final String defaultValue;
+    private final String meaning;
+
+    Setting(String key, String defaultValue, String meaning) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.meaning = meaning;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    public String propertyName() {
+        return "connectx." + key;
+    }
+
+    public String envName() {
+        return "CONNECTX_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    static Setting byKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    static String keys() {
+        StringBuilder keys = new StringBuilder();
+        for (Setting s : values()) {
+            keys.append(keys.length() == 0 ? "" : ", ").append(s.key);
+        }
+        return keys.toString();
+    }
+}

@@ -1,0 +1,25 @@
+package io.connectx.bootstrap;
+
+import java.util.function.Consumer;
+
+/**
+ * Tells the agent when the platform MBean server comes into being, so its MBean is registered then rather
+ * than by creating that server itself (which would initialise java.util.logging from premain).
+ */
+public final class PlatformServerBridge {
+    private static volatile Consumer<Object> listener;
+
+    private PlatformServerBridge() {
+    }
+
+    public static void listen(Consumer<Object> value) {
+        listener = value;
+    }
+
+    public static void created(Object server) {
+        Consumer<Object> l = listener;
+        if (l != null && server != null) {
+            l.accept(server);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.connectx.provider;
+
+import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+/** {@link FastOpenStats} as the platform MXBean {@value FastOpenMXBean#OBJECT_NAME}. */
+public final class FastOpenMetrics implements FastOpenMXBean {
+    private final FastOpenStats stats;
+
+    public FastOpenMetrics(FastOpenStats stats) {
+        this.stats = stats;
+    }
+
+    /** Registers with the platform MBean server; a second agent start replaces the first's bean. */
+    public void register() throws JMException {
+        var server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName(OBJECT_NAME);
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name);
+        }
+        server.registerMBean(this, name);
+    }
+
+    /** The exit summary: {@code connectx: 120 connects, 118 admitted, 117 carried SYN data (saved ~117 round trips), 0 errors}. */
+    public static String summary(FastOpenStats stats) {
+        long carried = stats.synDataAcked();
+        return "connectx: " + stats.connects() + " connects, " + stats.admitted() + " admitted, " + carried
+                + " carried SYN data (saved ~" + carried + " round trips), " + stats.errors() + " errors";
+    }
+
+    @Override
+    public long getConnects() {
+        return stats.connects();
+    }
+
+    @Override
+    public long getAdmitted() {
+        return stats.admitted();
+    }
+
+    @Override
+    public long getDeferred() {
+        return stats.deferred();
+    }
+
+    @Override
+    public long getSynDataAcked() {
+        stats.wantProof();
+        return stats.synDataAcked();
+    }
+
+    @Override
+    public long getReadFirstTriggers() {
+        return stats.readFirstTriggers();
+    }
+
+    @Override
+    public long getReplayUnsafeHeld() {
+        return stats.replayUnsafeHeld();
+    }
+
+    @Override
+    public long getFallbacks() {
+        return stats.fallbacks();
+    }
+
+    @Override
+    public long getErrors() {
+        return stats.errors();
+    }
+
+    @Override
+    public long getListenersEnabled() {
+        return stats.listenersEnabled();
+    }
+
+    @Override
+    public long getSynDataAccepted() {
+        stats.wantProof();
+        return stats.synDataAccepted();
+    }
+}
