@@ -136,6 +136,10 @@ public final class ChildJvm {
             throw new AssertionError("no line '" + prefix + "' from child within " + seconds + " s\n" + this);
         }
 
+        public long pid() {
+            return process.pid();
+        }
+
         public List<String> lines(String prefix) {
             synchronized (lines) {
                 return lines.stream().filter(l -> l.startsWith(prefix)).toList();

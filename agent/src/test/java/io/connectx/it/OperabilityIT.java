@@ -1,0 +1,169 @@
+package io.connectx.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.connectx.it.FastOpenTestServer.Accepted;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** doctor, live attach, the MBean, the exit summary and log=, each through the real agent jar. */
+@ExtendWith(FastOpenSysctl.class)
+class OperabilityIT {
+    static final int COUNT = 5;
+
+    private static ChildJvm.Result cli(ChildJvm jvm, String... args) throws Exception {
+        return jvm.args("-jar", ChildJvm.AGENT_JAR.toString()).args(args).run();
+    }
+
+    @Test
+    void doctorPassesOnThisHostAndProvesSynDataOnBothEnds() throws Exception {
+        ChildJvm.Result r = cli(new ChildJvm(), "doctor");
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        for (String check : List.of("os", "client", "server", "jdk", "jna", "agent", "loopback")) {
+            assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith("PASS  " + check + " ")), check + "\n" + r.stdout());
+        }
+        assertTrue(r.stdout().endsWith("doctor: PASSED\n"), r.stdout());
+    }
+
+    @Test
+    void doctorSaysWhetherAPeerAcceptsFastOpen() throws Exception {
+        String host = FastOpenSysctl.freshHost();
+        try (FastOpenTestServer fastOpen = FastOpenTestServer.start(host)) {
+            ChildJvm.Result r = cli(new ChildJvm(), "doctor", host + ":" + fastOpen.port());
+            assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+            assertTrue(r.stdout().contains("it accepts TCP Fast Open"), r.stdout());
+        }
+        String plainHost = FastOpenSysctl.freshHost();
+        try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getByName(plainHost))) {
+            Thread acceptor = new Thread(() -> {
+                for (int i = 0; i < 2; i++) {
+                    try (Socket s = plain.accept()) {
+                        s.getOutputStream().write("HTTP/1.0 200 OK\r\n\r\n".getBytes());
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.start();
+            ChildJvm.Result r = cli(new ChildJvm(), "doctor", plainHost + ":" + plain.getLocalPort());
+            acceptor.join(10_000);
+            assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+            assertTrue(r.stdout().contains("FAIL  peer") && r.stdout().contains("does not take TCP Fast Open"), r.stdout());
+            assertTrue(r.stdout().endsWith("doctor: FAILED\n"), r.stdout());
+        }
+    }
+
+    @Test
+    void doctorNamesTheSysctlWhenFastOpenIsOffOrClientOnly() throws Exception {
+        try (NetworkLab lab = NetworkLab.create()) {
+            lab.run("sh", "-c", "echo 0 > /proc/sys/net/ipv4/tcp_fastopen");
+            ChildJvm.Result off = cli(lab.jvm(), "doctor");
+            assertEquals(1, off.exitCode(), off.stdout());
+            assertTrue(off.stdout().contains("FAIL  client    net.ipv4.tcp_fastopen=0 lacks the client bit 1; fix: sysctl -w"
+                    + " net.ipv4.tcp_fastopen=3"), off.stdout());
+            assertTrue(off.stdout().contains("FAIL  probe"), off.stdout());
+
+            lab.run("sh", "-c", "echo 1 > /proc/sys/net/ipv4/tcp_fastopen");
+            ChildJvm.Result clientOnly = cli(lab.jvm(), "doctor");
+            assertEquals(1, clientOnly.exitCode(), clientOnly.stdout());
+            assertTrue(clientOnly.stdout().contains("WARN  server"), clientOnly.stdout());
+            assertTrue(clientOnly.stdout().contains("WARN  loopback  probe skipped"), clientOnly.stdout());
+        }
+    }
+
+    @Test
+    void helpListsEveryKeyInItsThreeForms() throws Exception {
+        ChildJvm.Result r = cli(new ChildJvm(), "help");
+        assertEquals(0, r.exitCode());
+        for (String key : List.of("dest", "first", "listen", "listen.qlen", "summary", "log")) {
+            String env = "CONNECTX_" + key.replace('.', '_').toUpperCase();
+            assertTrue(r.stdout().contains("-Dconnectx." + key + "=") && r.stdout().contains(env + "="), key + "\n" + r.stdout());
+        }
+    }
+
+    @Test
+    void attachTurnsFastOpenOnInARunningJvmAndDetachTurnsItOff() throws Exception {
+        String host = FastOpenSysctl.freshHost();
+        try (FastOpenTestServer server = FastOpenTestServer.start(host);
+                ChildJvm.Running app = new ChildJvm().args("-cp", ServerFastOpenIT.samplesClassPath(),
+                        "io.connectx.samples.PeriodicClient", host, String.valueOf(server.port()), "100", "400")
+                        .start("started")) {
+            server.accepted(5);
+            long pid = app.pid();
+            // The agent is active inside the target before the attach command returns: count before and after.
+            int beforeAttach = server.accepted(0).size();
+            ChildJvm.Result attach = cli(new ChildJvm(), "attach", String.valueOf(pid), "dest=*:" + server.port() + ";first=always");
+            assertEquals(0, attach.exitCode(), attach.stdout() + attach.stderr());
+            int attached = server.accepted(0).size();
+            server.accepted(attached + 10);
+            int beforeDetach = server.accepted(0).size();
+            ChildJvm.Result detach = cli(new ChildJvm(), "attach", String.valueOf(pid), "detach");
+            assertEquals(0, detach.exitCode(), detach.stdout() + detach.stderr());
+            int detached = server.accepted(0).size();
+            List<Accepted> all = server.accepted(detached + 8);
+            assertTrue(all.subList(0, beforeAttach).stream().noneMatch(Accepted::synData), "before the attach: " + all);
+            // One connection may straddle the attach's end, and the first with the agent fetches the cookie.
+            assertTrue(all.subList(attached + 2, beforeDetach).stream().allMatch(Accepted::synData),
+                    "while attached: " + all + "\n" + app);
+            // One connection may straddle the detach's end.
+            assertTrue(all.subList(detached + 1, all.size()).stream().noneMatch(Accepted::synData), "after the detach: " + all);
+            assertTrue(app.lines("failed").isEmpty() && app.lines("bad").isEmpty(), app.toString());
+            assertTrue(app.stderr().contains("connectx: detached"), app.toString());
+        }
+    }
+
+    @Test
+    void theMBeanCountsWhatHappenedAndTheSummaryLineSaysIt() throws Exception {
+        String host = FastOpenSysctl.freshHost();
+        try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
+            ChildJvm.Result r = new ChildJvm().agent("dest=*:" + server.port() + ";summary=true")
+                    .args("-cp", ChildJvm.TEST_CLASSES.toString(), MetricsApp.class.getName(), host,
+                            String.valueOf(server.port()), String.valueOf(COUNT)).run();
+            assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+            Map<String, Long> mbean = new HashMap<>();
+            for (String line : r.lines("mbean ")) {
+                String[] kv = line.substring(6).split("=");
+                mbean.put(kv[0], Long.parseLong(kv[1]));
+            }
+            assertEquals(MetricsApp.ATTRIBUTES.length, mbean.size(), r.stdout());
+            assertEquals(COUNT, mbean.get("Admitted"), r.stdout());
+            assertEquals(COUNT - 1, mbean.get("Deferred"), "the first fetched the cookie\n" + r.stdout());
+            assertEquals(COUNT - 1, mbean.get("SynDataAcked"), r.stdout());
+            assertEquals(0, mbean.get("ReplayUnsafeHeld") + mbean.get("ReadFirstTriggers") + mbean.get("Errors"), r.stdout());
+            assertTrue(mbean.get("Connects") >= COUNT, r.stdout());
+            assertEquals("connectx: " + mbean.get("Connects") + " connects, " + COUNT + " admitted, " + (COUNT - 1)
+                    + " carried SYN data (saved ~" + (COUNT - 1) + " round trips), 0 errors", r.stderr().strip(), r.stderr());
+        }
+    }
+
+    @Test
+    void logDebugGoesThroughSystemLoggerAndLogOffIsSilent() throws Exception {
+        String host = FastOpenSysctl.freshHost();
+        java.nio.file.Path logging = java.nio.file.Files.createTempFile("logging", ".properties");
+        java.nio.file.Files.writeString(logging, "handlers=java.util.logging.ConsoleHandler\n.level=ALL\n"
+                + "java.util.logging.ConsoleHandler.level=ALL\n");
+        try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
+            ChildJvm.Result debug = new ChildJvm().args(ChildJvm.OPENS)
+                    .args("-Djava.util.logging.config.file=" + logging)
+                    .agent("dest=*:" + server.port() + ";log=debug;first=always")
+                    .args("-cp", ChildJvm.TEST_CLASSES.toString(), ClientProbe.class.getName(), "socket", host,
+                            String.valueOf(server.port()), "2").run();
+            assertEquals(0, debug.exitCode(), debug.stderr());
+            assertTrue(debug.stderr().contains("connectx: active: dest=*:" + server.port()), debug.stderr());
+            // The second connection was deferred; that detail reaches the application's logging (JUL here).
+            assertTrue(debug.stderr().contains("FINE: connectx: deferred the SYN of fd"), debug.stderr());
+        } finally {
+            java.nio.file.Files.delete(logging);
+        }
+        ChildJvm.Result off = new ChildJvm().agent("log=off;listen=1").args("-cp", ChildJvm.TEST_CLASSES.toString(),
+                AgentJarIT.QuietApp.class.getName()).run();
+        assertEquals("", off.stderr().lines().filter(l -> l.contains("connectx")).reduce("", String::concat), off.stderr());
+    }
+}
