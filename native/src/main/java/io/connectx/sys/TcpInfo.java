@@ -20,9 +20,12 @@ public record TcpInfo(int state, int options) {
         return (options & TCPI_OPT_SYN_DATA) != 0;
     }
 
-    /** Reads TCP_INFO of a TCP socket. */
+    /**
+     * Reads TCP_INFO of a TCP socket: its first 8 bytes only, all this needs. The kernel copies
+     * min(len, sizeof(struct tcp_info)) (net/ipv4/tcp.c, do_tcp_getsockopt), so a short buffer is legal.
+     */
     public static TcpInfo of(int fd) {
-        byte[] buf = new byte[256];
+        byte[] buf = new byte[8];
         int[] len = {buf.length};
         LinuxSockets.getsockopt(fd, LinuxSocketOptions.IPPROTO_TCP, LinuxSocketOptions.TCP_INFO, buf, len);
         return parse(buf, len[0]);
