@@ -81,7 +81,15 @@ public final class DeferredHandshakes {
         firstWrite = policy;
     }
 
+    /**
+     * Room for one more socket. At the bound, entries of sockets closed without passing through the hooked
+     * close (an unreachable socket closed by the JDK's Cleaner) are dropped first.
+     */
     boolean hasRoom() {
+        if (pending.size() < MAX_TRACKED) {
+            return true;
+        }
+        pending.keySet().removeIf(fd -> !fd.valid());
         return pending.size() < MAX_TRACKED;
     }
 
