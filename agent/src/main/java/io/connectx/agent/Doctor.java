@@ -7,11 +7,14 @@ import io.connectx.sys.TcpInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -261,6 +264,12 @@ final class Doctor {
                     s.getOutputStream().write(("HEAD / HTTP/1.0\r\nHost: " + peer.getHostString() + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
                     s.getInputStream().read();
+                }
+            } catch (ConnectException | NoRouteToHostException e) {
+                throw e; // a deferred connect's refusal arrives here, at the first I/O
+            } catch (SocketTimeoutException e) {
+                if ("Connect timed out".equals(e.getMessage())) {
+                    throw e;
                 }
             } catch (IOException answerIgnored) {
                 // Whatever the peer answers, the SYN was acknowledged (or not) by then.

@@ -83,6 +83,41 @@ class OperabilityIT {
         }
     }
 
+    /** JNA told to look nowhere for its native library: what a host without a usable one looks like. */
+    static final List<String> JNA_UNLOADABLE = List.of("-Djna.nosys=true", "-Djna.noclasspath=true",
+            "-Djna.boot.library.path=/nonexistent");
+
+    @Test
+    void doctorFailsOnEachBrokenPrerequisiteWithItsFix() throws Exception {
+        ChildJvm.Result noJna = cli(new ChildJvm().args(JNA_UNLOADABLE), "doctor");
+        assertEquals(1, noJna.exitCode(), noJna.stdout());
+        assertTrue(noJna.stdout().contains("FAIL  jna       JNA could not bind libc"), noJna.stdout());
+
+        ChildJvm.Result noInstrumentation = new ChildJvm().args("-cp", ChildJvm.AGENT_JAR.toString(),
+                "io.connectx.agent.ConnectxMain", "doctor").run();
+        assertEquals(1, noInstrumentation.exitCode(), noInstrumentation.stdout());
+        assertTrue(noInstrumentation.stdout().contains("FAIL  agent     no Instrumentation; fix: run it as java -jar"),
+                noInstrumentation.stdout());
+
+        int closed = ServerFastOpenIT.freePort("127.0.0.1");
+        ChildJvm.Result closedPeer = cli(new ChildJvm(), "doctor", "127.0.0.1:" + closed);
+        assertEquals(1, closedPeer.exitCode(), closedPeer.stdout());
+        assertTrue(closedPeer.stdout().contains("FAIL  peer") && closedPeer.stdout().contains("cannot connect"),
+                closedPeer.stdout());
+    }
+
+    @Test
+    void withoutUsableJnaTheAgentSaysSoAndTheAppRunsPlain() throws Exception {
+        ChildJvm.Result r = new ChildJvm().args(JNA_UNLOADABLE).agent("dest=*:*")
+                .args("-cp", ChildJvm.TEST_CLASSES.toString(), AgentJarIT.QuietApp.class.getName()).run();
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("hello\n", r.stdout());
+        List<String> lines = agentLines(r.stderr());
+        assertEquals(1, lines.size(), r.stderr());
+        assertTrue(lines.get(0).startsWith("connectx: disabled: JNA could not bind libc"), lines.get(0));
+        assertTrue(lines.get(0).endsWith("the application runs on plain connects"), lines.get(0));
+    }
+
     @Test
     void helpListsEveryKeyInItsThreeForms() throws Exception {
         ChildJvm.Result r = cli(new ChildJvm(), "help");

@@ -32,7 +32,8 @@ class ServerFastOpenIT {
     static final List<Long> NONE = List.of(0L, 0L, 0L, 0L, 0L, 0L);
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"serversocket-ctor", "serversocket-bind", "channel-blocking", "channel-selector"})
+    @ValueSource(strings = {"serversocket-ctor", "serversocket-port", "serversocket-bind", "channel-blocking",
+        "channel-selector"})
     void curlFastOpenIsAcceptedByEveryJdkListeningApi(String mode) throws Exception {
         String host = FastOpenSysctl.freshHost();
         int port = freePort(host);

@@ -35,6 +35,12 @@ public final class ServerProbe {
                     serve(server, count);
                 }
             }
+            case "serversocket-port" -> {
+                // The wildcard constructors: ServerSocket(port) and ServerSocket(port, backlog).
+                try (ServerSocket server = new ServerSocket(address.getPort(), 128)) {
+                    serve(server, count);
+                }
+            }
             case "serversocket-bind" -> {
                 try (ServerSocket server = new ServerSocket()) {
                     server.bind(address);
