@@ -42,6 +42,11 @@ final class HookInstaller {
      */
     private record Hooks(FastOpenSockets sockets, DeferredHandshakes handshakes) implements SocketHooks {
         @Override
+        public void tcpConnect() {
+            sockets.countTcpConnect();
+        }
+
+        @Override
         public boolean beforeConnect(FileDescriptor fd, InetAddress remote, int port) {
             return sockets.beforeConnect(fd, remote, port);
         }

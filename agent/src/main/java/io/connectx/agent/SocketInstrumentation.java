@@ -68,18 +68,19 @@ final class SocketInstrumentation {
                     CloseAdvice.class, method("close"),
                     ListenAdvice.class, method("listen", int.class),
                     AcceptIntoAdvice.class, method("accept", java.net.SocketImpl.class)),
-            SOCKET_CHANNEL, Map.of(
-                    TimedConnectNanosAdvice.class, method("blockingConnect", SocketAddress.class, long.class),
-                    IntReadAdvice.class, method("read", ByteBuffer.class)
-                            .or(method("blockingRead", byte[].class, int.class, int.class, long.class)),
-                    LongReadAdvice.class, method("read", ByteBuffer[].class, int.class, int.class),
-                    AvailableAdvice.class, method("available"),
-                    BufferWriteAdvice.class, method("write", ByteBuffer.class),
-                    BuffersWriteAdvice.class, method("write", ByteBuffer[].class, int.class, int.class),
-                    ByteArrayWriteAdvice.class, method("blockingWriteFully", byte[].class, int.class, int.class),
-                    ShutdownOutputAdvice.class, method("shutdownOutput"),
-                    InterestAdvice.class, method("translateInterestOps", int.class),
-                    CloseAdvice.class, method("implCloseSelectableChannel")),
+            SOCKET_CHANNEL, Map.ofEntries(
+                    Map.entry(TimedConnectNanosAdvice.class, method("blockingConnect", SocketAddress.class, long.class)),
+                    Map.entry(ChannelConnectAdvice.class, method("connect", SocketAddress.class)),
+                    Map.entry(IntReadAdvice.class, method("read", ByteBuffer.class)
+                            .or(method("blockingRead", byte[].class, int.class, int.class, long.class))),
+                    Map.entry(LongReadAdvice.class, method("read", ByteBuffer[].class, int.class, int.class)),
+                    Map.entry(AvailableAdvice.class, method("available")),
+                    Map.entry(BufferWriteAdvice.class, method("write", ByteBuffer.class)),
+                    Map.entry(BuffersWriteAdvice.class, method("write", ByteBuffer[].class, int.class, int.class)),
+                    Map.entry(ByteArrayWriteAdvice.class, method("blockingWriteFully", byte[].class, int.class, int.class)),
+                    Map.entry(ShutdownOutputAdvice.class, method("shutdownOutput")),
+                    Map.entry(InterestAdvice.class, method("translateInterestOps", int.class)),
+                    Map.entry(CloseAdvice.class, method("implCloseSelectableChannel"))),
             SERVER_CHANNEL, Map.of(ListenAdvice.class, method("bind", SocketAddress.class, int.class),
                     AcceptReturnAdvice.class, method("accept")));
 
@@ -132,6 +133,7 @@ final class SocketInstrumentation {
         Class<?> channel = Class.forName(SOCKET_CHANNEL);
         channel.getDeclaredField("fd");
         channel.getDeclaredMethod("blockingConnect", SocketAddress.class, long.class);
+        channel.getDeclaredMethod("connect", SocketAddress.class);
         channel.getDeclaredMethod("read", ByteBuffer.class);
         channel.getDeclaredMethod("read", ByteBuffer[].class, int.class, int.class);
         channel.getDeclaredMethod("blockingRead", byte[].class, int.class, int.class, long.class);
@@ -185,8 +187,14 @@ final class SocketInstrumentation {
         }
     }
 
+    /** Counts the connect as it begins (for Connects), and gives the deferred handshake its timeout on exit. */
     static final class TimedConnectMillisAdvice {
         private TimedConnectMillisAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            SocketHookBridge.tcpConnect();
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class)
@@ -199,9 +207,24 @@ final class SocketInstrumentation {
         private TimedConnectNanosAdvice() {
         }
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            SocketHookBridge.tcpConnect();
+        }
+
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.FieldValue("fd") FileDescriptor fd, @Advice.Argument(1) long nanos) {
             SocketHookBridge.afterTimedConnect(fd, nanos);
+        }
+    }
+
+    static final class ChannelConnectAdvice {
+        private ChannelConnectAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            SocketHookBridge.tcpConnect();
         }
     }
 

@@ -19,6 +19,13 @@ public final class SocketHookBridge {
         hooks = value;
     }
 
+    public static void tcpConnect() {
+        SocketHooks h = hooks;
+        if (h != null) {
+            h.tcpConnect();
+        }
+    }
+
     public static boolean beforeConnect(FileDescriptor fd, InetAddress remote, int port) {
         SocketHooks h = hooks;
         return h != null && h.beforeConnect(fd, remote, port);

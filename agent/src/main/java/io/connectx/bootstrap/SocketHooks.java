@@ -11,6 +11,9 @@ import java.nio.ByteBuffer;
  */
 public interface SocketHooks {
 
+    /** A TCP connect by {@code Socket} or {@code SocketChannel} begins, whatever its destination. */
+    void tcpConnect();
+
     boolean beforeConnect(FileDescriptor fd, InetAddress remote, int port);
 
     void afterConnect(FileDescriptor fd, int result);

@@ -159,6 +159,15 @@ public final class ChildJvm {
             return process.exitValue();
         }
 
+        /** Asks the child to exit (SIGTERM, so shutdown hooks run), waits, and returns its stderr. */
+        public String stop() throws IOException, InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+            return stderr();
+        }
+
         @Override
         public void close() throws IOException, InterruptedException {
             process.destroy();

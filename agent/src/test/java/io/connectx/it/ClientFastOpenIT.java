@@ -40,6 +40,9 @@ class ClientFastOpenIT {
         if (!http) {
             assertEquals(expected, run.clientSynData(), "client TCP_INFO, per connection\n" + run);
         }
+        // HTTP clients keep their sockets to themselves: the client end is proven by the agent's own
+        // TCP_INFO check (SynDataAcked), which the probe switched on before its first connection.
+        assertEquals(List.of("mbean-syn-data-acked " + (COUNT - 1)), run.result().lines("mbean-syn-data-acked"), run.toString());
         assertEquals(COUNT - 1, run.counter(TcpExtCounters.ACTIVE), "TCPFastOpenActive rise\n" + run);
     }
 

@@ -39,6 +39,7 @@ public final class ClientProbe {
         InetSocketAddress server = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
         int count = Integer.parseInt(args[3]);
         System.out.println("provider " + SelectorProvider.provider().getClass().getName());
+        long acknowledgedBefore = synDataAcked();
         HttpClient httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(TIMEOUT_MS)).build();
         if (mode.startsWith("other-sockets-then-")) {
@@ -89,7 +90,19 @@ public final class ClientProbe {
             System.out.println("conn " + i + " reply=" + (ok ? "ok" : "bad:" + exchange.reply().trim())
                     + " client-syn-data=" + (exchange.synData() == null ? "unknown" : exchange.synData()));
         }
+        // The agent's own TCP_INFO proof on this JVM's client sockets, which HTTP clients keep to themselves.
+        System.out.println("mbean-syn-data-acked " + (acknowledgedBefore < 0 ? -1 : synDataAcked() - acknowledgedBefore));
         System.exit(failures == 0 ? 0 : 1);
+    }
+
+    /** The agent's SynDataAcked; the first read also switches its proof on. -1 without the agent. */
+    private static long synDataAcked() {
+        try {
+            return (Long) java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(new javax.management.ObjectName("io.connectx:type=FastOpen"), "SynDataAcked");
+        } catch (javax.management.JMException e) {
+            return -1;
+        }
     }
 
     private record Exchange(String reply, Boolean synData) {

@@ -8,7 +8,7 @@ package io.connectx.provider;
 public interface FastOpenMXBean {
     String OBJECT_NAME = "io.connectx:type=FastOpen";
 
-    /** Every TCP connect seen (datagram connects too, which are then left alone). */
+    /** Every TCP connect seen, through {@code Socket} or {@code SocketChannel}, admitted or not. */
     long getConnects();
 
     long getAdmitted();

@@ -22,11 +22,18 @@ public final class FastOpenMetrics implements FastOpenMXBean {
         server.registerMBean(this, name);
     }
 
-    /** The exit summary: {@code connectx: 120 connects, 118 admitted, 117 carried SYN data (saved ~117 round trips), 0 errors}. */
+    /**
+     * The exit summary: {@code connectx: 120 connects, 118 admitted, 117 carried SYN data (saved ~117 round
+     * trips), 0 errors}, and for a JVM with Fast Open listeners {@code ; 2 listeners accepted SYN data on 40 connections}.
+     */
     public static String summary(FastOpenStats stats) {
         long carried = stats.synDataAcked();
-        return "connectx: " + stats.connects() + " connects, " + stats.admitted() + " admitted, " + carried
+        String line = "connectx: " + stats.connects() + " connects, " + stats.admitted() + " admitted, " + carried
                 + " carried SYN data (saved ~" + carried + " round trips), " + stats.errors() + " errors";
+        if (stats.listenersEnabled() > 0) {
+            line += "; " + stats.listenersEnabled() + " listeners accepted SYN data on " + stats.synDataAccepted() + " connections";
+        }
+        return line;
     }
 
     @Override

@@ -71,12 +71,16 @@ public final class FastOpenSockets {
         return clientEnabled || serverEnabled;
     }
 
+    /** Counted where Socket and SocketChannel connect, which datagram connects never pass: no system call needed. */
+    public void countTcpConnect() {
+        stats.connects.increment();
+    }
+
     /**
      * Called with the arguments of the JDK's connect, before the connect(2) system call. Returns true when
      * the socket was set up for Fast Open, which {@link #afterConnect} then needs to know.
      */
     public boolean beforeConnect(FileDescriptor fd, InetAddress address, int port) {
-        stats.connects.increment();
         DestinationPolicy admitted = destinations;
         if (!clientEnabled || address == null || admitted == null || !admitted.admits(address, port) || !handshakes.hasRoom()) {
             return false;
