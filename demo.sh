@@ -21,10 +21,12 @@ AGENT=agent/target/connectx-agent.jar
 APP=samples/target/connectx-samples.jar
 
 NS=connectx-demo-$$
-SERVER_PID=
 cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    ip netns del "$NS" 2>/dev/null || true
+    set +e
+    # Everything started inside the namespace (the server) goes with it.
+    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill "$pid" 2>/dev/null; done
+    for _ in $(seq 1 50); do [ -z "$(ip netns pids "$NS" 2>/dev/null)" ] && break; sleep 0.1; done
+    ip netns del "$NS" 2>/dev/null
 }
 trap cleanup EXIT
 ip netns add "$NS"
@@ -35,8 +37,7 @@ in_ns sh -c 'echo 3 > /proc/sys/net/ipv4/tcp_fastopen'
 counter() { in_ns awk -v name="$1" '$1 == "TcpExt:" { if (!n) { for (i = 2; i <= NF; i++) h[i] = $i; n = 1 } else { for (i = 2; i <= NF; i++) if (h[i] == name) print $i } }' /proc/net/netstat; }
 
 echo "== server: java -javaagent:$AGENT=listen=$PORT -cp $APP io.connectx.samples.EchoServer 127.0.0.1 $PORT"
-in_ns java "-javaagent:$AGENT=listen=$PORT" -cp "$APP" io.connectx.samples.EchoServer 127.0.0.1 "$PORT" >/dev/null &
-SERVER_PID=$!
+ip netns exec "$NS" java "-javaagent:$AGENT=listen=$PORT" -cp "$APP" io.connectx.samples.EchoServer 127.0.0.1 "$PORT" >/dev/null &
 for _ in $(seq 1 100); do
     in_ns ss -ltn "sport = :$PORT" | grep -q LISTEN && break
     sleep 0.1
@@ -51,11 +52,15 @@ client() { # label, then the java options before -cp
     local fetched=$(( $(counter TCPFastOpenCookieReqd) - cookie ))
     local note=""
     [ "$fetched" -gt 0 ] && note=" ($fetched fetched the cookie first)"
-    printf '%-16s %s; %d/%d connections carried their request in the SYN%s; server accepted SYN data on %d\n' \
+    printf '%-16s %s; %d/%d connections carried their request in the SYN%s; the server accepted %d as Fast Open\n' \
         "$label:" "$out" "$sent" "$COUNT" "$note" "$accepted"
 }
 
-echo "== client: java -cp $APP io.connectx.samples.RequestClient 127.0.0.1 $PORT $COUNT, without and with the agent"
+# The sample's line protocol is safe to replay, so it says first=always. By default (first=auto) only a
+# TLS ClientHello or an HTTP GET, HEAD or OPTIONS rides in the SYN; anything else waits for the handshake.
+AGENT_ARGS="dest=*:$PORT;first=always"
+echo "== client: java -cp $APP io.connectx.samples.RequestClient 127.0.0.1 $PORT $COUNT"
+echo "   without the agent, then with -javaagent:$AGENT=$AGENT_ARGS"
 client "without agent"
-client "with agent" "-javaagent:$AGENT=dest=*:$PORT"
+client "with agent" "-javaagent:$AGENT=$AGENT_ARGS"
 echo "== proof: TcpExt TCPFastOpenActive (client) and TCPFastOpenPassive (server) in /proc/net/netstat of the demo's namespace"
