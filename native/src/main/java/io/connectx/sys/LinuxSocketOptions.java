@@ -28,8 +28,6 @@ public final class LinuxSocketOptions {
     public static final int AF_INET6 = 10;
     /** include/uapi/asm-generic/poll.h */
     public static final short POLLOUT = 0x4;
-    public static final short POLLERR = 0x8;
-    public static final short POLLHUP = 0x10;
     /** include/net/tcp_states.h */
     public static final int TCP_ESTABLISHED = 1;
     public static final int TCP_SYN_SENT = 2;

@@ -16,7 +16,6 @@ public final class TcpExtCounters {
     public static final String ACTIVE = "TCPFastOpenActive";
     public static final String ACTIVE_FAIL = "TCPFastOpenActiveFail";
     public static final String PASSIVE = "TCPFastOpenPassive";
-    public static final String PASSIVE_FAIL = "TCPFastOpenPassiveFail";
     public static final String COOKIE_REQUESTED = "TCPFastOpenCookieReqd";
     public static final String BLACKHOLE = "TCPFastOpenBlackhole";
 
