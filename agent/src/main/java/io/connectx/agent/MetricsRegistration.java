@@ -46,6 +46,7 @@ final class MetricsRegistration {
             new AgentBuilder.Default()
                     .disableClassFormatChanges()
                     .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                    .redefineOnly(factory)
                     .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                     .ignore(none())
                     .type(named(FACTORY))

@@ -87,10 +87,16 @@ final class SocketInstrumentation {
     /** Returns the installed transformer once every target class has been transformed; throws otherwise. */
     static ResettableClassFileTransformer install(Instrumentation inst) throws ReflectiveOperationException {
         requireHookPoints();
+        Class<?>[] loaded = new Class<?>[TARGETS.size()];
+        for (int i = 0; i < loaded.length; i++) {
+            loaded[i] = Class.forName(TARGETS.get(i));
+        }
         TransformationRecord record = new TransformationRecord();
         AgentBuilder.Ignored builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                // Retransform just these, instead of walking every class loaded so far (start-up time).
+                .redefineOnly(loaded)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(record)
                 // ByteBuddy ignores bootstrap types by default; these are the point.
