@@ -69,7 +69,7 @@ public final class ConnectxLog {
         }
     }
 
-    /** A runtime detail, for {@code log=debug}. */
+    /** A runtime detail, for {@code log=debug}. Callers on the connect path check {@link #isEnabled} before building the text. */
     public static void debug(String message) {
         if (isEnabled(Level.DEBUG)) {
             log(Level.DEBUG, message);

@@ -150,7 +150,9 @@ public final class DeferredHandshakes {
             return; // this write sends the SYN, with its data in it
         }
         stats.replayUnsafeHeld.increment();
-        ConnectxLog.debug("held a first write that is not known to be replay-safe out of the SYN of fd " + fdVal);
+        if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
+            ConnectxLog.debug("held a first write that is not known to be replay-safe out of the SYN of fd " + fdVal);
+        }
         platform.startHandshake(fdVal);
         if (p.deadlineNanos != 0) {
             awaitHandshake(fd, p, p.deadlineNanos);
@@ -253,7 +255,9 @@ public final class DeferredHandshakes {
     private void trigger(FileDescriptor fd, Pending p) {
         if (p.claim() && pending.get(fd) == p) {
             stats.readFirstTriggers.increment();
-            ConnectxLog.debug("read before write: started the handshake of fd " + FastOpenSockets.fdVal(fd));
+            if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
+                ConnectxLog.debug("read before write: started the handshake of fd " + FastOpenSockets.fdVal(fd));
+            }
             platform.startHandshake(FastOpenSockets.fdVal(fd));
         }
     }

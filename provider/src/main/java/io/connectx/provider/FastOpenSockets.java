@@ -120,7 +120,9 @@ public final class FastOpenSockets {
             if (result == 1 && platform.handshakePending(fdVal(fd))) {
                 stats.deferred.increment();
                 handshakes.track(fd);
-                ConnectxLog.debug("deferred the SYN of fd " + fdVal(fd) + " to its first write");
+                if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
+                    ConnectxLog.debug("deferred the SYN of fd " + fdVal(fd) + " to its first write");
+                }
             }
         } catch (Throwable t) {
             stats.errors.increment();
