@@ -60,7 +60,7 @@ final class SocketInstrumentation {
             NET, Map.of(ConnectAdvice.class,
                     method("connect", ProtocolFamily.class, FileDescriptor.class, InetAddress.class, int.class)),
             SOCKET_IMPL, Map.of(
-                    TimedConnectMillisAdvice.class, method("connect", SocketAddress.class, int.class),
+                    SocketConnectAdvice.class, method("connect", SocketAddress.class, int.class),
                     IntReadAdvice.class, method("read", byte[].class, int.class, int.class),
                     AvailableAdvice.class, method("available"),
                     ByteArrayWriteAdvice.class, method("write", byte[].class, int.class, int.class),
@@ -69,7 +69,7 @@ final class SocketInstrumentation {
                     ListenAdvice.class, method("listen", int.class),
                     AcceptIntoAdvice.class, method("accept", java.net.SocketImpl.class)),
             SOCKET_CHANNEL, Map.ofEntries(
-                    Map.entry(TimedConnectNanosAdvice.class, method("blockingConnect", SocketAddress.class, long.class)),
+                    Map.entry(AdaptorConnectAdvice.class, method("blockingConnect", SocketAddress.class, long.class)),
                     Map.entry(ChannelConnectAdvice.class, method("connect", SocketAddress.class)),
                     Map.entry(IntReadAdvice.class, method("read", ByteBuffer.class)
                             .or(method("blockingRead", byte[].class, int.class, int.class, long.class))),
@@ -193,9 +193,9 @@ final class SocketInstrumentation {
         }
     }
 
-    /** Counts the connect as it begins (for Connects), and gives the deferred handshake its timeout on exit. */
-    static final class TimedConnectMillisAdvice {
-        private TimedConnectMillisAdvice() {
+    /** {@code java.net.Socket}'s connect: counted as it begins (for Connects); its timeout, if any, kept for the deferred handshake. */
+    static final class SocketConnectAdvice {
+        private SocketConnectAdvice() {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
@@ -209,8 +209,9 @@ final class SocketInstrumentation {
         }
     }
 
-    static final class TimedConnectNanosAdvice {
-        private TimedConnectNanosAdvice() {
+    /** The socket adaptor's timed connect ({@code SocketChannel.socket().connect(addr, timeout)}): counted, and its timeout kept. */
+    static final class AdaptorConnectAdvice {
+        private AdaptorConnectAdvice() {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)

@@ -7,7 +7,7 @@ import com.sun.jna.Platform;
 /**
  * The one boundary to libc's socket calls on Linux. Direct mapping ({@link Native#register}) because it
  * is about ten times cheaper per call than interface mapping, and these calls sit on the connect path.
- * Loading is attempted once; {@link #ensureAvailable()} rethrows the cause later.
+ * Loading is attempted once; {@link #unavailabilityCause()} says why it failed.
  */
 public final class LinuxSockets {
     private static final Throwable INIT_ERROR = register();
@@ -34,12 +34,6 @@ public final class LinuxSockets {
     /** Why the bindings could not be loaded, or null when they were. */
     public static Throwable unavailabilityCause() {
         return INIT_ERROR;
-    }
-
-    public static void ensureAvailable() {
-        if (INIT_ERROR != null) {
-            throw new IllegalStateException("connectx native bindings unavailable: " + INIT_ERROR, INIT_ERROR);
-        }
     }
 
     public static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;

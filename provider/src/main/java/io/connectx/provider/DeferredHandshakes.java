@@ -1,5 +1,6 @@
 package io.connectx.provider;
 
+import io.connectx.sys.FileDescriptors;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -139,7 +140,7 @@ public final class DeferredHandshakes {
         if (!p.claim()) {
             return; // a trigger sent the SYN already; this write follows the handshake as usual
         }
-        int fdVal = FastOpenSockets.fdVal(fd);
+        int fdVal = FileDescriptors.fdVal(fd);
         if (inSyn) {
             if (p.deadlineNanos != 0) {
                 // A blocking first write waits in the kernel for its handshake, with no limit of its own.
@@ -214,7 +215,7 @@ public final class DeferredHandshakes {
         }
         if (p.sendTimeoutSet) {
             p.sendTimeoutSet = false;
-            platform.sendTimeout(FastOpenSockets.fdVal(fd), 0);
+            platform.sendTimeout(FileDescriptors.fdVal(fd), 0);
         }
         if (thrown != null) {
             return mapFailure(p, thrown);
@@ -238,7 +239,7 @@ public final class DeferredHandshakes {
     /** The handshake is done: stop tracking, and prove the SYN data when someone wants the proof. */
     private void completed(FileDescriptor fd, Pending p) {
         if (pending.remove(fd) != null && p.inSyn && stats.proofWanted()) {
-            if (platform.synData(FastOpenSockets.fdVal(fd))) {
+            if (platform.synData(FileDescriptors.fdVal(fd))) {
                 stats.synDataAcked.increment();
             } else {
                 stats.fallbacks.increment();
@@ -256,15 +257,15 @@ public final class DeferredHandshakes {
         if (p.claim() && pending.get(fd) == p) {
             stats.readFirstTriggers.increment();
             if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
-                ConnectxLog.debug("read before write: started the handshake of fd " + FastOpenSockets.fdVal(fd));
+                ConnectxLog.debug("read before write: started the handshake of fd " + FileDescriptors.fdVal(fd));
             }
-            platform.startHandshake(FastOpenSockets.fdVal(fd));
+            platform.startHandshake(FileDescriptors.fdVal(fd));
         }
     }
 
     /** Waits for the handshake until {@code deadlineNanos}; throws what connect would have thrown. */
     private void awaitHandshake(FileDescriptor fd, Pending p, long deadlineNanos) throws IOException {
-        int fdVal = FastOpenSockets.fdVal(fd);
+        int fdVal = FileDescriptors.fdVal(fd);
         while (true) {
             int error = platform.socketError(fdVal);
             if (error != 0) {

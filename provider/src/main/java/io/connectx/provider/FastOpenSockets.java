@@ -63,10 +63,6 @@ public final class FastOpenSockets {
         return handshakes;
     }
 
-    static int fdVal(FileDescriptor fd) {
-        return FileDescriptors.fdVal(fd);
-    }
-
     public boolean isActive() {
         return clientEnabled || serverEnabled;
     }
@@ -117,11 +113,12 @@ public final class FastOpenSockets {
      */
     public void afterConnect(FileDescriptor fd, int result) {
         try {
-            if (result == 1 && platform.handshakePending(fdVal(fd))) {
+            int fdVal = FileDescriptors.fdVal(fd);
+            if (result == 1 && platform.handshakePending(fdVal)) {
                 stats.deferred.increment();
                 handshakes.track(fd);
                 if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
-                    ConnectxLog.debug("deferred the SYN of fd " + fdVal(fd) + " to its first write");
+                    ConnectxLog.debug("deferred the SYN of fd " + fdVal + " to its first write");
                 }
             }
         } catch (Throwable t) {
