@@ -4,6 +4,7 @@ import io.connectx.sys.FileDescriptors;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -19,8 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  * <li>A read before any write would wait forever, since no SYN was sent (server-speaks-first
  * protocols). Any read, {@code available()} or {@code shutdownOutput()} before the first write starts
- * the handshake at once with a zero-length send; OP_READ interest starts it after a grace of a few
- * milliseconds in which a write may still claim the SYN.</li>
+ * the handshake at once with a zero-length send. OP_READ interest starts it at once for a destination
+ * known to speak first, and otherwise after a grace in which a write may still claim the SYN.</li>
  * <li>The first write travels in the SYN, which a server may receive twice (RFC 7413 section 6). Only
  * writes the {@link FirstWritePolicy} admits do; for any other the handshake is started first and the
  * write follows it, whole and in order.</li>
@@ -33,15 +34,22 @@ public final class DeferredHandshakes {
     /** A bound on the sockets tracked at once; beyond it new connects are simply not deferred. */
     static final int MAX_TRACKED = 1 << 16;
     /**
-     * How long an OP_READ interest waits for a write before it starts the handshake. JDK's HttpClient
-     * registers read interest just before it writes its request; starting at once would cost it the SYN.
+     * How long an OP_READ interest waits for a write before it starts the handshake, unless the destination
+     * is known to speak first. The JDK's HttpClient registers read interest just before it writes its
+     * request, and Netty on its channelActive: a cold client was seen to write 39 ms later (a 5 ms grace
+     * cost the first connection its SYN data). A server that speaks first costs its first NIO connection
+     * per JVM this long once; later ones start at once.
      */
-    static final long INTEREST_GRACE_MILLIS = 5;
+    static final long INTEREST_GRACE_MILLIS = 100;
     /** No handshake outlives the kernel's own SYN retries (tcp_syn_retries=6: 127 s), so neither do waits. */
     private static final long LONGEST_HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(130);
     private static final long POLL_SLICE_MILLIS = 100;
 
     private static final class Pending {
+        /** Where the socket connects; null when not known. */
+        final InetSocketAddress destination;
+        /** The application wrote before any data arrived. */
+        volatile boolean wrote;
         /** Set by whoever sends the SYN first: a write (with its data) or a trigger (without). */
         final AtomicBoolean started = new AtomicBoolean();
         /** From a timed connect; 0 for none. */
@@ -52,6 +60,10 @@ public final class DeferredHandshakes {
         /** The first write went out with the SYN. */
         volatile boolean inSyn;
         volatile IOException failure;
+
+        Pending(InetSocketAddress destination) {
+            this.destination = destination;
+        }
 
         /** Claims the SYN; true for the one caller that gets it. */
         boolean claim() {
@@ -71,6 +83,7 @@ public final class DeferredHandshakes {
     private volatile FirstWritePolicy firstWrite;
     private final FastOpenStats stats;
     private volatile ScheduledExecutorService timer;
+    private final ServerFirstDestinations serverFirst = new ServerFirstDestinations();
 
     DeferredHandshakes(FastOpen platform, FirstWritePolicy firstWrite, FastOpenStats stats) {
         this.platform = platform;
@@ -94,8 +107,8 @@ public final class DeferredHandshakes {
         return pending.size() < MAX_TRACKED;
     }
 
-    void track(FileDescriptor fd) {
-        pending.put(fd, new Pending());
+    void track(FileDescriptor fd, InetSocketAddress destination) {
+        pending.put(fd, new Pending(destination));
     }
 
     /** {@code Socket.connect(addr, timeout)} and the socket adaptor's timed connect: the handshake must finish in time. */
@@ -126,14 +139,26 @@ public final class DeferredHandshakes {
             return;
         }
         Pending p = lookup(fd);
-        if (p != null && !p.started.get()) {
+        if (p == null || p.started.get()) {
+            return;
+        }
+        if (serverFirst.speaksFirst(p.destination)) {
+            trigger(fd, p);
+        } else {
             timer().schedule(() -> trigger(fd, p), INTEREST_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
     public void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
         Pending p = lookup(fd);
-        if (p == null || p.started.get() || !data.hasRemaining()) {
+        if (p == null || !data.hasRemaining()) {
+            return;
+        }
+        if (!p.wrote) {
+            p.wrote = true;
+            serverFirst.waitedForTheClient(p.destination);
+        }
+        if (p.started.get()) {
             return;
         }
         boolean inSyn = firstWrite.allowsInSyn(data);
@@ -202,6 +227,9 @@ public final class DeferredHandshakes {
             return mapFailure(p, thrown);
         }
         if (n > 0) {
+            if (!p.wrote) {
+                serverFirst.spokeFirst(p.destination);
+            }
             completed(fd, p);
         }
         return null;

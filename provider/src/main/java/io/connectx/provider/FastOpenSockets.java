@@ -3,6 +3,7 @@ package io.connectx.provider;
 import io.connectx.sys.FileDescriptors;
 import java.io.FileDescriptor;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 /**
  * The decisions taken at the JDK's connect and listen points: whether this socket gets Fast Open, and
@@ -16,6 +17,8 @@ public final class FastOpenSockets {
     private volatile int queueLength;
     private final FastOpenStats stats = new FastOpenStats();
     private final DeferredHandshakes handshakes;
+    /** The destination of the connect under way on this thread, from beforeConnect to afterConnect. */
+    private final ThreadLocal<InetSocketAddress> connecting = new ThreadLocal<>();
     private volatile boolean clientEnabled;
     private volatile boolean serverEnabled;
 
@@ -90,6 +93,7 @@ public final class FastOpenSockets {
             stats.admitted.increment();
             switch (platform.enableClient(fdVal)) {
                 case ENABLED -> {
+                    connecting.set(new InetSocketAddress(address, port));
                     return true;
                 }
                 case UNSUPPORTED -> {
@@ -112,11 +116,13 @@ public final class FastOpenSockets {
      * Open. Connected at once while still in SYN_SENT means the kernel had a cookie and deferred the SYN.
      */
     public void afterConnect(FileDescriptor fd, int result) {
+        InetSocketAddress destination = connecting.get();
+        connecting.remove();
         try {
             int fdVal = FileDescriptors.fdVal(fd);
             if (result == 1 && platform.handshakePending(fdVal)) {
                 stats.deferred.increment();
-                handshakes.track(fd);
+                handshakes.track(fd, destination);
                 if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
                     ConnectxLog.debug("deferred the SYN of fd " + fdVal + " to its first write");
                 }

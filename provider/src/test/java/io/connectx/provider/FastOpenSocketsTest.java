@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.FileDescriptor;
 import java.net.InetAddress;
+import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -132,5 +133,23 @@ class FastOpenSocketsTest {
         sockets.afterListen(FileDescriptor.in);
         assertEquals(List.of("enableServer 99"), kernel.calls);
         assertEquals(1, sockets.stats().listenersEnabled());
+    }
+
+    @Test
+    void readInterestStartsTheHandshakeAtOnceWhereTheServerWasSeenToSpeakFirst() throws Exception {
+        ScriptedKernel kernel = new ScriptedKernel();
+        FastOpenSockets sockets = sockets(kernel, "*:3306", null);
+        FileDescriptor first = new FileDescriptor();
+        sockets.beforeConnect(first, HOST, 3306);
+        sockets.afterConnect(first, 1);
+        sockets.handshakes().beforeRead(first);
+        sockets.handshakes().afterRead(first, 78, null); // the server's greeting, before any write
+
+        FileDescriptor second = new FileDescriptor();
+        sockets.beforeConnect(second, HOST, 3306);
+        sockets.afterConnect(second, 1);
+        kernel.calls.clear();
+        sockets.handshakes().beforeInterest(second, SelectionKey.OP_READ);
+        assertEquals(List.of("startHandshake"), kernel.calls);
     }
 }
