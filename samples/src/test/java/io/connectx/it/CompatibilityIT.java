@@ -434,12 +434,12 @@ class CompatibilityIT {
     }
 
     static String samplesClassPath() throws IOException {
-        return ServerFastOpenIT.samplesClassPath();
+        return SampleApps.classPath();
     }
 
     /** The client library versions the samples build used, from its {@code compat-versions.properties}. */
     private static Properties samplesLibraryVersions() throws IOException {
-        Path jar = Path.of(System.getProperty("connectx.samples.dir", "../samples/target"), "connectx-samples.jar");
+        Path jar = SampleApps.DIR.resolve("connectx-samples.jar");
         Properties versions = new Properties();
         try (ZipFile zip = new ZipFile(jar.toFile());
                 InputStream in = zip.getInputStream(zip.getEntry("compat-versions.properties"))) {
