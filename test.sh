@@ -9,7 +9,7 @@ JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 if [ "$(id -u)" = 0 ]; then
     missing=()
-    for pkg in iproute2 curl nftables mariadb-server; do
+    for pkg in iproute2 curl nftables openssl mariadb-server nginx redis-server postgresql; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
     done
     if [ ${#missing[@]} -gt 0 ]; then

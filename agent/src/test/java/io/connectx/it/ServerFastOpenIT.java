@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.connectx.sys.KernelFastOpen;
 import io.connectx.sys.TcpExtCounters;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,8 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Unmodified servers in a child JVM started with the agent's {@code listen}, driven by a client nobody
- * here wrote (curl {@code --tcp-fastopen}) and by a JVM client with the agent. Connections are made one
+ * Servers on every JDK listening API in a child JVM started with the agent's {@code listen}, driven by a
+ * client nobody here wrote (curl {@code --tcp-fastopen}) and by a JVM client with the agent. The unmodified
+ * sample servers (HttpServer, Jetty) are tested in the samples module. Connections are made one
  * at a time, so the kernel's {@code TCPFastOpenPassive} can be read per connection.
  */
 @ExtendWith(FastOpenSysctl.class)
@@ -43,21 +43,6 @@ class ServerFastOpenIT {
             assertEquals(List.of(false, true, true, true, true, true), serverSynData(server), server.toString());
             assertTrue(server.lines("accepted 6 ").get(0).endsWith("request=GET /6 HTTP/1.1"), server.toString());
             assertNoComplaint(server);
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"io.connectx.samples.JdkHttpServerApp", "io.connectx.samples.JettyServerApp"})
-    void curlFastOpenIsAcceptedByUnmodifiedHttpServers(String mainClass) throws Exception {
-        String host = FastOpenSysctl.freshHost();
-        int port = freePort(host);
-        try (ChildJvm.Running server = new ChildJvm().agent("listen=" + port + ";summary=true")
-                .args("-cp", samplesClassPath(), mainClass, host, String.valueOf(port)).start("listening")) {
-            assertEquals(ONE_PER_CONNECTION_AFTER_THE_FIRST, curlEach(host, port, "hello "), server.toString());
-            // TCP_INFO on the accepted sockets, taken by the agent inside the unmodified server.
-            List<String> summary = server.stop().lines().filter(l -> l.startsWith("connectx:")).toList();
-            assertEquals(1, summary.size(), server.toString());
-            assertTrue(summary.get(0).endsWith("listeners accepted SYN data on " + (COUNT - 1) + " connections"), summary.get(0));
         }
     }
 
@@ -152,12 +137,5 @@ class ServerFastOpenIT {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return probe.getLocalPort();
         }
-    }
-
-    /** The samples jar and its runtime dependencies (Jetty, SLF4J), as the samples build wrote them down. */
-    static String samplesClassPath() throws IOException {
-        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("connectx.samples.dir", "../samples/target"));
-        return dir.resolve("connectx-samples.jar") + File.pathSeparator
-                + Files.readString(dir.resolve("runtime-classpath.txt")).trim();
     }
 }

@@ -30,7 +30,7 @@ class ServerFirstPeerIT {
         String url = "jdbc:mariadb://" + MariaDbServer.HOST + ":" + MariaDbServer.PORT
                 + "/?user=connectx&password=connectx&connectTimeout=5000&socketTimeout=5000";
         ChildJvm.Result r = new ChildJvm().agent("dest=*:" + MariaDbServer.PORT)
-                .args("-cp", ServerFastOpenIT.samplesClassPath(), "io.connectx.samples.JdbcQueryApp", url,
+                .args("-cp", SampleApps.classPath(), "io.connectx.samples.JdbcQueryApp", url,
                         String.valueOf(QUERIES)).run();
         assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
         List<String> queries = r.lines("query ");
