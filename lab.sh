@@ -48,7 +48,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 missing=()
-for pkg in iproute2 iptables libnetfilter-queue-dev gcc libc6-dev; do
+for pkg in iproute2 iptables libnetfilter-queue-dev gcc libc6-dev fonts-dejavu-core; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
