@@ -79,6 +79,7 @@ PORT=9080
 QUEUE=6
 DELAYER_PID=
 cleanup() {
+    local status=$?
     set +e
     [ -n "$DELAYER_PID" ] && kill "$DELAYER_PID" 2>/dev/null && wait "$DELAYER_PID" 2>/dev/null
     # Everything started inside the namespace (the server, a client cut short) goes with it.
@@ -86,7 +87,11 @@ cleanup() {
     for _ in $(seq 1 50); do [ -z "$(ip netns pids "$NS" 2>/dev/null)" ] && break; sleep 0.1; done
     for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
     ip netns del "$NS" 2>/dev/null
-    [ "$MODE" = smoke ] && rm -rf "$OUT"
+    if [ "$status" != 0 ] && [ -s "$OUT/server.log" ]; then
+        echo "lab.sh: failed; the lab server's log:" >&2
+        tail -20 "$OUT/server.log" >&2
+    fi
+    rm -rf "$OUT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -196,4 +201,3 @@ mkdir -p "$RESULTS"
 cp "$OUT"/ttfb.csv "$OUT"/runs.csv "$OUT"/*.json "$OUT"/startup.csv "$OUT"/environment.txt "$RESULTS"/
 report
 echo "== lab done in $(( $(date +%s) - STARTED )) s; raw results in $RESULTS, report in docs/benchmarks.md"
-rm -rf "$OUT"
