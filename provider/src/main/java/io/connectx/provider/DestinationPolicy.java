@@ -12,7 +12,8 @@ import java.util.List;
  * ({@code 10.0.0.0/8}, {@code [fd00::]/8}), PORT a number or {@code *}. Host names are refused: a policy
  * decided by DNS would change under the application's feet.
  *
- * <p>{@link #admits} runs on every connect, so it allocates nothing for IPv4.
+ * <p>{@link #admits} runs on every connect, so it allocates nothing: for IPv6 that needs {@code java.net} open
+ * to this module, as the agent opens it (see {@link Inet6Bytes}).
  */
 public final class DestinationPolicy {
     public static final String DEFAULT_SPEC = "*:443,*:8443";
@@ -105,7 +106,7 @@ public final class DestinationPolicy {
                 case ANY_FAMILY -> true;
                 // Inet4Address.hashCode() is its address as an int: no byte[] copy on the hot path.
                 case V4 -> address instanceof Inet4Address && (address.hashCode() & v4Mask) == v4Network;
-                default -> address instanceof Inet6Address && Cidr.prefixMatches(v6Network, address.getAddress(), v6Prefix);
+                default -> address instanceof Inet6Address v6 && Cidr.prefixMatches(v6Network, Inet6Bytes.of(v6), v6Prefix);
             };
         }
     }

@@ -1,0 +1,86 @@
+package io.connectx.jmh;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import io.connectx.sys.FileDescriptors;
+import io.connectx.sys.LinuxSocketOptions;
+import io.connectx.sys.LinuxSockets;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The native calls the agent makes on the connect path: setsockopt(TCP_FASTOPEN_CONNECT) before connect(2)
+ * and getsockopt(SO_TYPE) (is this TCP?). Through {@link LinuxSockets}, JNA direct mapping as shipped, against
+ * the same calls through JNA interface mapping, which the project does not use.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-opens", "java.base/java.io=ALL-UNNAMED", "--add-opens",
+    "java.base/sun.nio.ch=ALL-UNNAMED"})
+public class NativeCallBenchmark {
+    /** Interface mapping of the same libc calls. */
+    public interface CLibrary extends Library {
+        int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
+
+        int getsockopt(int fd, int level, int name, byte[] value, int[] len) throws LastErrorException;
+    }
+
+    private static final CLibrary C = Native.load(Platform.C_LIBRARY_NAME, CLibrary.class);
+
+    private SocketChannel channel;
+    private int fd;
+
+    @Setup
+    public void open() throws IOException {
+        channel = SocketChannel.open();
+        fd = FileDescriptors.of(channel);
+    }
+
+    @TearDown
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    @Benchmark
+    public int setsockoptDirect() {
+        return LinuxSockets.setsockopt(fd, LinuxSocketOptions.IPPROTO_TCP, LinuxSocketOptions.TCP_FASTOPEN_CONNECT,
+            new int[] {1}, Integer.BYTES);
+    }
+
+    @Benchmark
+    public int setsockoptInterface() {
+        return C.setsockopt(fd, LinuxSocketOptions.IPPROTO_TCP, LinuxSocketOptions.TCP_FASTOPEN_CONNECT,
+            new int[] {1}, Integer.BYTES);
+    }
+
+    @Benchmark
+    public byte getsockoptDirect() {
+        byte[] value = new byte[Integer.BYTES];
+        LinuxSockets.getsockopt(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_TYPE, value, new int[] {Integer.BYTES});
+        return value[0];
+    }
+
+    @Benchmark
+    public byte getsockoptInterface() {
+        byte[] value = new byte[Integer.BYTES];
+        C.getsockopt(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_TYPE, value, new int[] {Integer.BYTES});
+        return value[0];
+    }
+}
