@@ -22,6 +22,25 @@ public final class DarwinSockaddr {
     private DarwinSockaddr() {
     }
 
+    /**
+     * An IPv4 destination for an AF_INET6 socket (the JDK's sockets are dual-stack IPv6 sockets where it
+     * can): {@code ::ffff:a.b.c.d} in a sockaddr_in6, as the JDK's own NET_InetAddressToSockaddr does.
+     */
+    public static byte[] encodeFor(int socketFamily, InetSocketAddress address) {
+        if (socketFamily != DarwinConstants.AF_INET6 || !(address.getAddress() instanceof Inet4Address v4)) {
+            return encode(address);
+        }
+        byte[] sa = new byte[SIZEOF_SOCKADDR_IN6];
+        sa[0] = SIZEOF_SOCKADDR_IN6;
+        sa[1] = DarwinConstants.AF_INET6;
+        sa[2] = (byte) (address.getPort() >>> 8);
+        sa[3] = (byte) address.getPort();
+        sa[18] = (byte) 0xff;
+        sa[19] = (byte) 0xff;
+        System.arraycopy(v4.getAddress(), 0, sa, 20, 4);
+        return sa;
+    }
+
     /** The bytes of the sockaddr for {@code address}, which must be resolved. */
     public static byte[] encode(InetSocketAddress address) {
         InetAddress ip = address.getAddress();

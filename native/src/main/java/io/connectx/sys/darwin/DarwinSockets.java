@@ -58,6 +58,8 @@ public final class DarwinSockets {
 
     public static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
+    public static native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
     /** {@code struct pollfd} is {int fd; short events; short revents}, as on Linux. */
     public static native int poll(int[] pollfd, int nfds, int timeoutMillis) throws LastErrorException;
 
@@ -67,7 +69,12 @@ public final class DarwinSockets {
      * carrying Darwin's errno (see {@link DarwinConstants}).
      */
     public static long connectx(int fd, int srcif, InetSocketAddress src, InetSocketAddress dst, int flags, ByteBuffer... iov) {
-        SaEndpoints endpoints = SaEndpoints.of(srcif, src == null ? null : DarwinSockaddr.encode(src), DarwinSockaddr.encode(dst));
+        return connectx(fd, srcif, src == null ? null : DarwinSockaddr.encode(src), DarwinSockaddr.encode(dst), flags, iov);
+    }
+
+    /** As above, with the sockaddrs already encoded (an IPv4 destination of an AF_INET6 socket is v4-mapped). */
+    public static long connectx(int fd, int srcif, byte[] src, byte[] dst, int flags, ByteBuffer... iov) {
+        SaEndpoints endpoints = SaEndpoints.of(srcif, src, dst);
         IoVec first = null;
         int count = 0;
         if (iov != null && iov.length > 0) {
@@ -89,6 +96,13 @@ public final class DarwinSockets {
         long[] len = {0};
         connectx(fd, endpoints, DarwinConstants.SAE_ASSOCID_ANY, flags, first, count, count > 0 ? len : null, null);
         return len[0];
+    }
+
+    /** The family of the socket's own address (sa_family, the byte after sa_len): AF_INET or AF_INET6. */
+    public static int family(int fd) {
+        byte[] addr = new byte[128];
+        getsockname(fd, addr, new int[] {addr.length});
+        return addr[1] & 0xff;
     }
 
     public static void setIntOption(int fd, int level, int name, int value) {

@@ -81,6 +81,21 @@ class DarwinLayoutTest {
     }
 
     @Test
+    void anIpv4DestinationOfAnInet6SocketIsV4Mapped() throws Exception {
+        InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 80);
+        byte[] expected = new byte[28];
+        expected[0] = 28;
+        expected[1] = 30;
+        expected[3] = 80;
+        expected[18] = (byte) 0xff;
+        expected[19] = (byte) 0xff;
+        expected[20] = 127;
+        expected[23] = 1;
+        assertArrayEquals(expected, DarwinSockaddr.encodeFor(DarwinConstants.AF_INET6, v4));
+        assertArrayEquals(DarwinSockaddr.encode(v4), DarwinSockaddr.encodeFor(DarwinConstants.AF_INET, v4));
+    }
+
+    @Test
     void unresolvedAddressesAreRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> DarwinSockaddr.encode(InetSocketAddress.createUnresolved("example.invalid", 80)));
