@@ -112,8 +112,8 @@ final class AgentStarter {
             return null;
         }
         if (kind == FastOpenPlatforms.Kind.DARWIN) {
-            // net.inet.tcp.fastopen is 3 (client and server) by default on macOS; connectx falls back to a
-            // plain handshake by itself where the kernel declines, so there is no switch to read first.
+            // This build does not read net.inet.tcp.fastopen (no sysctlbyname binding; macOS ships it on for
+            // both sides). Where the kernel declines Fast Open, connectx makes a plain handshake by itself.
             FastOpenSockets sockets = new FastOpenSockets(platform, config.destinations(), config.firstWrite(),
                     config.listeners(), config.queueLength());
             return sockets.isActive() ? sockets : null;
