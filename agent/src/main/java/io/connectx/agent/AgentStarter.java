@@ -5,11 +5,11 @@ import io.connectx.provider.ConnectxSelectorProvider;
 import io.connectx.provider.DestinationPolicy;
 import io.connectx.provider.FastOpenMetrics;
 import io.connectx.provider.FastOpenSockets;
-import io.connectx.provider.LinuxFastOpen;
+import io.connectx.provider.FastOpen;
+import io.connectx.provider.FastOpenPlatforms;
 import io.connectx.provider.ListenPolicy;
 import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.KernelFastOpen;
-import io.connectx.sys.LinuxSockets;
 import java.lang.instrument.Instrumentation;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Locale;
@@ -99,18 +99,24 @@ final class AgentStarter {
 
     /** The Fast Open logic for this OS and kernel, or null (after saying why) where there is none. */
     private static FastOpenSockets platformSockets(AgentConfig config) {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        if (os.startsWith("mac")) {
-            ConnectxLog.warn("disabled: the macOS (connectx(2)) path is not available in this build" + PLAIN);
-            return null;
-        }
-        if (!os.startsWith("linux")) {
+        FastOpenPlatforms.Kind kind = FastOpenPlatforms.current();
+        if (kind == FastOpenPlatforms.Kind.UNSUPPORTED) {
             ConnectxLog.warn("disabled: unsupported OS '" + System.getProperty("os.name") + "' (Linux and macOS only)" + PLAIN);
             return null;
         }
-        if (!LinuxSockets.isAvailable()) {
-            ConnectxLog.warn("disabled: JNA could not bind libc: " + LinuxSockets.unavailabilityCause() + PLAIN);
+        FastOpen platform;
+        try {
+            platform = FastOpenPlatforms.of(kind);
+        } catch (IllegalStateException e) {
+            ConnectxLog.warn("disabled: " + e.getMessage() + PLAIN);
             return null;
+        }
+        if (kind == FastOpenPlatforms.Kind.DARWIN) {
+            // This build does not read net.inet.tcp.fastopen (no sysctlbyname binding; macOS ships it on for
+            // both sides). Where the kernel declines Fast Open, connectx makes a plain handshake by itself.
+            FastOpenSockets sockets = new FastOpenSockets(platform, config.destinations(), config.firstWrite(),
+                    config.listeners(), config.queueLength());
+            return sockets.isActive() ? sockets : null;
         }
         OptionalInt sysctl = KernelFastOpen.sysctl();
         if (sysctl.isEmpty()) {
@@ -130,7 +136,7 @@ final class AgentStarter {
         }
         DestinationPolicy destinations = client ? config.destinations() : null;
         ListenPolicy listeners = server ? config.listeners() : ListenPolicy.none();
-        FastOpenSockets sockets = new FastOpenSockets(new LinuxFastOpen(), destinations, config.firstWrite(),
+        FastOpenSockets sockets = new FastOpenSockets(platform, destinations, config.firstWrite(),
                 listeners, config.queueLength());
         return sockets.isActive() ? sockets : null;
     }

@@ -29,6 +29,7 @@ final class HookInstaller {
         SocketHookBridge.install(new Hooks(sockets, sockets.handshakes()));
         try {
             SocketInstrumentation.install(inst);
+            sockets.activate();
         } catch (ReflectiveOperationException | RuntimeException e) {
             SocketHookBridge.install(null);
             throw e;
@@ -47,7 +48,7 @@ final class HookInstaller {
         }
 
         @Override
-        public boolean beforeConnect(FileDescriptor fd, InetAddress remote, int port) {
+        public Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException {
             return sockets.beforeConnect(fd, remote, port);
         }
 

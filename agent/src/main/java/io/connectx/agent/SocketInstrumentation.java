@@ -179,15 +179,22 @@ final class SocketInstrumentation {
         private ConnectAdvice() {
         }
 
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static boolean enter(@Advice.Argument(1) FileDescriptor fd, @Advice.Argument(2) InetAddress remote,
-                @Advice.Argument(3) int port) {
+        /**
+         * Not suppressed: where the platform connects in place (Darwin's connectx), its failure is the
+         * connect's and must reach the caller. The bridge's implementation lets nothing else escape.
+         */
+        @Advice.OnMethodEnter(skipOn = Integer.class)
+        static Object enter(@Advice.Argument(1) FileDescriptor fd, @Advice.Argument(2) InetAddress remote,
+                @Advice.Argument(3) int port) throws java.io.IOException {
             return SocketHookBridge.beforeConnect(fd, remote, port);
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Enter boolean fastOpen, @Advice.Argument(1) FileDescriptor fd, @Advice.Return int result) {
-            if (fastOpen) {
+        static void exit(@Advice.Enter Object entered, @Advice.Argument(1) FileDescriptor fd,
+                @Advice.Return(readOnly = false) int result) {
+            if (entered instanceof Integer replaced) {
+                result = replaced;
+            } else if (Boolean.TRUE.equals(entered)) {
                 SocketHookBridge.afterConnect(fd, result);
             }
         }

@@ -26,9 +26,10 @@ public final class SocketHookBridge {
         }
     }
 
-    public static boolean beforeConnect(FileDescriptor fd, InetAddress remote, int port) {
+    /** See {@link SocketHooks#beforeConnect}: Integer (skip the connect, return it), TRUE (call afterConnect), or FALSE/null. */
+    public static Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException {
         SocketHooks h = hooks;
-        return h != null && h.beforeConnect(fd, remote, port);
+        return h == null ? null : h.beforeConnect(fd, remote, port);
     }
 
     public static void afterConnect(FileDescriptor fd, int result) {

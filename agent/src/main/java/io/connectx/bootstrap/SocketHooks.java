@@ -14,7 +14,13 @@ public interface SocketHooks {
     /** A TCP connect by {@code Socket} or {@code SocketChannel} begins, whatever its destination. */
     void tcpConnect();
 
-    boolean beforeConnect(FileDescriptor fd, InetAddress remote, int port);
+    /**
+     * Before the JDK's connect(2): an {@link Integer} makes the advice skip the connect and return it (1
+     * connected, -2 in progress; the platform connected in place, as Darwin's connectx does);
+     * {@link Boolean#TRUE} means Fast Open was enabled and {@link #afterConnect} is wanted; anything else
+     * leaves the connect untouched. Throws only what connect would have thrown.
+     */
+    Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException;
 
     void afterConnect(FileDescriptor fd, int result);
 

@@ -42,7 +42,12 @@ public final class FileDescriptors {
 
     /** The fd of a JDK socket channel or server socket channel ({@code sun.nio.ch} must be open). */
     public static int of(Channel channel) {
-        return fdVal((FileDescriptor) field(channel, "fd"));
+        return fdVal(descriptorOf(channel));
+    }
+
+    /** The FileDescriptor object of a JDK socket, server socket or datagram channel. */
+    public static FileDescriptor descriptorOf(Channel channel) {
+        return (FileDescriptor) field(channel, "fd");
     }
 
     /** The fd of a connected or bound {@link Socket} ({@code java.net} must be open). */

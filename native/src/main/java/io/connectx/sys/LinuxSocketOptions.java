@@ -13,6 +13,7 @@ public final class LinuxSocketOptions {
     public static final int SO_ERROR = 4;
     /** SO_SNDTIMEO_OLD: a struct timeval of two longs on 64-bit Linux. */
     public static final int SO_SNDTIMEO = 21;
+    public static final int SO_BINDTODEVICE = 25;
     /** include/linux/net.h, enum sock_type */
     public static final int SOCK_STREAM = 1;
     /** include/uapi/linux/tcp.h */

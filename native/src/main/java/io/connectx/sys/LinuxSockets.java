@@ -40,6 +40,9 @@ public final class LinuxSockets {
 
     public static native int getsockopt(int fd, int level, int name, byte[] value, int[] len) throws LastErrorException;
 
+    /** For options whose value is a byte string, such as SO_BINDTODEVICE's interface name. */
+    public static native int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
+
     public static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
 
     public static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
@@ -90,6 +93,15 @@ public final class LinuxSockets {
     /** Sets an int-valued option. */
     public static void setIntOption(int fd, int level, int name, int value) {
         setsockopt(fd, level, name, new int[] {value}, Integer.BYTES);
+    }
+
+    /**
+     * SO_BINDTODEVICE (socket(7)): only packets of this interface are received, and outgoing packets leave
+     * by it. Unprivileged since Linux 5.7 for a socket not yet bound to a device.
+     */
+    public static void bindToDevice(int fd, String interfaceName) {
+        byte[] name = (interfaceName + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        setsockopt(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_BINDTODEVICE, name, name.length);
     }
 
     /** Reads an int-valued option. */

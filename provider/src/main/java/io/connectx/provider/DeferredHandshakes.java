@@ -107,6 +107,10 @@ public final class DeferredHandshakes {
         return pending.size() < MAX_TRACKED;
     }
 
+    boolean isTracked(FileDescriptor fd) {
+        return lookup(fd) != null;
+    }
+
     void track(FileDescriptor fd, InetSocketAddress destination) {
         pending.put(fd, new Pending(destination));
     }

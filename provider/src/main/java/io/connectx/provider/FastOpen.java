@@ -1,5 +1,8 @@
 package io.connectx.provider;
 
+import java.io.IOException;
+import java.net.InetAddress;
+
 /** The platform's Fast Open calls, on an int file descriptor. One implementation per kernel. */
 public interface FastOpen {
 
@@ -42,4 +45,22 @@ public interface FastOpen {
 
     /** Lets a socket about to listen accept data in SYNs, with {@code queueLength} pending requests at most. */
     Outcome enableServer(int fd, int queueLength);
+
+    /**
+     * Where Fast Open replaces connect(2) instead of preparing the socket for it (Darwin: connectx(2) with
+     * CONNECT_RESUME_ON_READ_WRITE | CONNECT_DATA_IDEMPOTENT), connects here after {@link #enableClient}
+     * and returns what the JDK's {@code Net.connect} would have: 1 connected, -2 (IOStatus.UNAVAILABLE) in
+     * progress. Throws what connect would have thrown. Null: nothing was done, the JDK's connect runs.
+     */
+    default Integer connectInPlace(int fd, InetAddress address, int port) throws IOException {
+        return null;
+    }
+
+    /**
+     * Forces the socket's traffic through one interface, before it connects: SO_BINDTODEVICE (by name) on
+     * Linux, IP_BOUND_IF / IPV6_BOUND_IF (by index) on Darwin.
+     */
+    default void bindToInterface(int fd, int index, String name, boolean ipv6) throws IOException {
+        throw new UnsupportedOperationException("no interface binding on this platform");
+    }
 }

@@ -2,6 +2,7 @@ package io.connectx.provider;
 
 import io.connectx.sys.FileDescriptors;
 import java.io.FileDescriptor;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
@@ -21,6 +22,7 @@ public final class FastOpenSockets {
     private final ThreadLocal<InetSocketAddress> connecting = new ThreadLocal<>();
     private volatile boolean clientEnabled;
     private volatile boolean serverEnabled;
+    private static volatile FastOpenSockets active;
 
     /**
      * @param destinations where clients may use Fast Open, or null for nowhere
@@ -76,25 +78,33 @@ public final class FastOpenSockets {
     }
 
     /**
-     * Called with the arguments of the JDK's connect, before the connect(2) system call. Returns true when
-     * the socket was set up for Fast Open, which {@link #afterConnect} then needs to know.
+     * Called with the arguments of the JDK's connect, before the connect(2) system call. Returns
+     * {@link Boolean#TRUE} when the socket was set up for Fast Open, which {@link #afterConnect} then needs
+     * to know; {@link Boolean#FALSE} to leave the connect untouched; or, where the platform's Fast Open
+     * replaces connect(2) itself (Darwin's connectx), the {@link Integer} the JDK's connect must return
+     * without running (1 connected, -2 in progress). Throws only what connect would have thrown.
      */
-    public boolean beforeConnect(FileDescriptor fd, InetAddress address, int port) {
+    public Object beforeConnect(FileDescriptor fd, InetAddress address, int port) throws IOException {
         DestinationPolicy admitted = destinations;
         if (!clientEnabled || address == null || admitted == null || !admitted.admits(address, port) || !handshakes.hasRoom()) {
-            return false;
+            return Boolean.FALSE;
         }
         try {
             int fdVal = FileDescriptors.fdVal(fd);
             // The JDK connects datagram channels through the same method; UDP is never touched.
             if (!platform.isStream(fdVal)) {
-                return false;
+                return Boolean.FALSE;
             }
             stats.admitted.increment();
             switch (platform.enableClient(fdVal)) {
                 case ENABLED -> {
                     connecting.set(new InetSocketAddress(address, port));
-                    return true;
+                    Integer replaced = platform.connectInPlace(fdVal, address, port);
+                    if (replaced == null) {
+                        return Boolean.TRUE;
+                    }
+                    afterConnect(fd, replaced);
+                    return replaced;
                 }
                 case UNSUPPORTED -> {
                     clientEnabled = false;
@@ -104,11 +114,42 @@ public final class FastOpenSockets {
                 }
                 case SKIPPED -> { }
             }
+        } catch (IOException e) {
+            connecting.remove();
+            throw e; // the connect itself failed (connectInPlace): what the JDK's connect would have thrown
         } catch (Throwable t) {
             stats.errors.increment();
             ConnectxLog.warnOnce("connect-error", "internal error at connect, the connection proceeds without Fast Open: " + t);
         }
-        return false;
+        return Boolean.FALSE;
+    }
+
+    /**
+     * A socket whose SYN was deferred outside the hooked connect (by {@code io.connectx.Connectx}): from now
+     * on its first read starts the handshake. Returns false when there is no room or it is tracked already.
+     */
+    public boolean adoptDeferred(FileDescriptor fd) {
+        if (handshakes.isTracked(fd) || !handshakes.hasRoom()) {
+            return handshakes.isTracked(fd);
+        }
+        stats.deferred.increment();
+        handshakes.track(fd, null);
+        return true;
+    }
+
+    /** The instance whose hooks run in this JVM (the agent's), or null. */
+    public static FastOpenSockets active() {
+        return active;
+    }
+
+    /** Called by the agent once its hooks are installed. */
+    public void activate() {
+        active = this;
+    }
+
+    /** No instance's hooks run any more (tests; the agent never uninstalls its hooks). */
+    public static void deactivate() {
+        active = null;
     }
 
     /**

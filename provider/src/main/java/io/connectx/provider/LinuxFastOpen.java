@@ -68,6 +68,11 @@ public final class LinuxFastOpen implements FastOpen {
         return setTcpOption(fd, TCP_FASTOPEN, queueLength);
     }
 
+    @Override
+    public void bindToInterface(int fd, int index, String name, boolean ipv6) {
+        LinuxSockets.bindToDevice(fd, name);
+    }
+
     private static Outcome setTcpOption(int fd, int option, int value) {
         try {
             LinuxSockets.setIntOption(fd, IPPROTO_TCP, option, value);

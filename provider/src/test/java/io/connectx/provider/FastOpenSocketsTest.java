@@ -22,6 +22,18 @@ class FastOpenSocketsTest {
         boolean stream = true;
         Outcome client = Outcome.ENABLED;
         int localPort = 8080;
+        /** What connectInPlace answers; null: the JDK's connect runs (Linux). */
+        Integer inPlace;
+        java.io.IOException inPlaceFailure;
+
+        @Override
+        public Integer connectInPlace(int fd, InetAddress address, int port) throws java.io.IOException {
+            calls.add("connectInPlace");
+            if (inPlaceFailure != null) {
+                throw inPlaceFailure;
+            }
+            return inPlace;
+        }
 
         @Override
         public boolean isStream(int fd) {
@@ -85,17 +97,42 @@ class FastOpenSocketsTest {
     }
 
     @Test
-    void admittedTcpConnectAsksForFastOpen() {
+    void admittedTcpConnectAsksForFastOpen() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
         FastOpenSockets sockets = sockets(kernel, "*:443", null);
         assertEquals(true, sockets.beforeConnect(FileDescriptor.in, HOST, 443));
-        assertEquals(List.of("isStream", "enableClient"), kernel.calls);
+        assertEquals(List.of("isStream", "enableClient", "connectInPlace"), kernel.calls);
         sockets.afterConnect(FileDescriptor.in, 1);
         assertEquals(1, sockets.stats().deferred());
     }
 
     @Test
-    void destinationOutsideThePolicyMakesNoSystemCall() {
+    void aPlatformThatConnectsInPlaceMakesTheJdkSkipItsConnect() throws Exception {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.inPlace = 1;
+        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        assertEquals(Integer.valueOf(1), sockets.beforeConnect(FileDescriptor.in, HOST, 443));
+        assertEquals(List.of("isStream", "enableClient", "connectInPlace", "handshakePending"), kernel.calls);
+        assertEquals(1, sockets.stats().deferred(), "tracked for the read-first trigger without an afterConnect");
+    }
+
+    @Test
+    void aFailedInPlaceConnectThrowsWhatConnectWould() {
+        ScriptedKernel kernel = new ScriptedKernel();
+        kernel.inPlaceFailure = new java.net.ConnectException("ECONNREFUSED: connectx");
+        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
+                () -> sockets.beforeConnect(FileDescriptor.in, HOST, 443));
+    }
+
+    @Test
+    void outsideThePolicyTheConnectProceedsUntouched() throws Exception {
+        FastOpenSockets sockets = sockets(new ScriptedKernel(), "*:443", null);
+        assertEquals(Boolean.FALSE, sockets.beforeConnect(FileDescriptor.in, HOST, 80));
+    }
+
+    @Test
+    void destinationOutsideThePolicyMakesNoSystemCall() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
         FastOpenSockets sockets = sockets(kernel, "*:443", null);
         sockets.beforeConnect(FileDescriptor.in, HOST, 80);
@@ -104,7 +141,7 @@ class FastOpenSocketsTest {
     }
 
     @Test
-    void datagramConnectIsLeftAlone() {
+    void datagramConnectIsLeftAlone() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
         kernel.stream = false;
         FastOpenSockets sockets = sockets(kernel, "*:443", null);
@@ -114,7 +151,7 @@ class FastOpenSocketsTest {
     }
 
     @Test
-    void unsupportedKernelIsAskedOnceThenLeftAlone() {
+    void unsupportedKernelIsAskedOnceThenLeftAlone() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
         kernel.client = FastOpen.Outcome.UNSUPPORTED;
         FastOpenSockets sockets = sockets(kernel, "*:*", null);
@@ -125,7 +162,7 @@ class FastOpenSocketsTest {
     }
 
     @Test
-    void listenerOnAListedPortAcceptsFastOpenWithTheConfiguredQueue() {
+    void listenerOnAListedPortAcceptsFastOpenWithTheConfiguredQueue() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
         FastOpenSockets sockets = sockets(kernel, "*:443", "8080");
         sockets.afterListen(FileDescriptor.in);

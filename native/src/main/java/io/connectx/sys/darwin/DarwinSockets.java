@@ -1,0 +1,118 @@
+package io.connectx.sys.darwin;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * The one boundary to libSystem's socket calls on Darwin, by direct mapping. Registration is attempted on
+ * macOS only; elsewhere {@link #unavailabilityCause()} says why, and no native method may be called.
+ * The pure parts (structures, sockaddr bytes, constants) work on any OS and are unit-tested on Linux.
+ */
+public final class DarwinSockets {
+    private static final Throwable INIT_ERROR = register();
+
+    private DarwinSockets() {
+    }
+
+    private static Throwable register() {
+        if (!Platform.isMac()) {
+            return new UnsupportedOperationException("not macOS: " + System.getProperty("os.name"));
+        }
+        try {
+            Native.register(DarwinSockets.class, Platform.C_LIBRARY_NAME);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    public static boolean isAvailable() {
+        return INIT_ERROR == null;
+    }
+
+    public static Throwable unavailabilityCause() {
+        return INIT_ERROR;
+    }
+
+    /**
+     * {@code int connectx(int, const sa_endpoints_t *, sae_associd_t, unsigned int, const struct iovec *,
+     * unsigned int, size_t *, sae_connid_t *)} (bsd/sys/socket.h, macOS 10.11+). {@code len} is a
+     * one-element array (size_t is 8 bytes under LP64), or null.
+     */
+    public static native int connectx(int fd, SaEndpoints endpoints, int associd, int flags, IoVec iov, int iovcnt,
+            long[] len, Pointer connid) throws LastErrorException;
+
+    /** {@code int disconnectx(int, sae_associd_t, sae_connid_t)}. */
+    public static native int disconnectx(int fd, int associd, int connid) throws LastErrorException;
+
+    public static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
+
+    public static native int getsockopt(int fd, int level, int name, byte[] value, int[] len) throws LastErrorException;
+
+    public static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
+
+    public static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    public static native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    /** {@code struct pollfd} is {int fd; short events; short revents}, as on Linux. */
+    public static native int poll(int[] pollfd, int nfds, int timeoutMillis) throws LastErrorException;
+
+    /**
+     * connectx(2) on {@code fd} with {@code SAE_ASSOCID_ANY} and no connid. Returns the bytes of {@code iov}
+     * enqueued (the man page's len); 0 when no iov is given. Failures arrive as {@link LastErrorException}
+     * carrying Darwin's errno (see {@link DarwinConstants}).
+     */
+    public static long connectx(int fd, int srcif, InetSocketAddress src, InetSocketAddress dst, int flags, ByteBuffer... iov) {
+        return connectx(fd, srcif, src == null ? null : DarwinSockaddr.encode(src), DarwinSockaddr.encode(dst), flags, iov);
+    }
+
+    /** As above, with the sockaddrs already encoded (an IPv4 destination of an AF_INET6 socket is v4-mapped). */
+    public static long connectx(int fd, int srcif, byte[] src, byte[] dst, int flags, ByteBuffer... iov) {
+        SaEndpoints endpoints = SaEndpoints.of(srcif, src, dst);
+        IoVec first = null;
+        int count = 0;
+        if (iov != null && iov.length > 0) {
+            IoVec[] vectors = (IoVec[]) new IoVec().toArray(iov.length);
+            for (int i = 0; i < iov.length; i++) {
+                ByteBuffer b = iov[i].duplicate();
+                int n = b.remaining();
+                Memory m = new Memory(Math.max(1, n));
+                byte[] bytes = new byte[n];
+                b.get(bytes);
+                m.write(0, bytes, 0, n);
+                vectors[i].iov_base = m;
+                vectors[i].iov_len = n;
+                vectors[i].write();
+            }
+            first = vectors[0];
+            count = iov.length;
+        }
+        long[] len = {0};
+        connectx(fd, endpoints, DarwinConstants.SAE_ASSOCID_ANY, flags, first, count, count > 0 ? len : null, null);
+        return len[0];
+    }
+
+    /** The family of the socket's own address (sa_family, the byte after sa_len): AF_INET or AF_INET6. */
+    public static int family(int fd) {
+        byte[] addr = new byte[128];
+        getsockname(fd, addr, new int[] {addr.length});
+        return addr[1] & 0xff;
+    }
+
+    public static void setIntOption(int fd, int level, int name, int value) {
+        setsockopt(fd, level, name, new int[] {value}, Integer.BYTES);
+    }
+
+    public static int intOption(int fd, int level, int name) {
+        byte[] value = new byte[Integer.BYTES];
+        getsockopt(fd, level, name, value, new int[] {Integer.BYTES});
+        // x86-64 and arm64 Macs are little-endian.
+        return (value[0] & 0xff) | (value[1] & 0xff) << 8 | (value[2] & 0xff) << 16 | (value[3] & 0xff) << 24;
+    }
+}

@@ -1,0 +1,92 @@
+package io.connectx;
+
+import java.io.IOException;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
+import java.util.Locale;
+
+/**
+ * What the JDK threw for a bind, connect or write, translated to the errno the system call behind it
+ * failed with. The JDK keeps only the C library's message (Net.c, handleSocketError), so the errno is
+ * recovered from that text: glibc's wording, and Darwin libc's where it differs.
+ */
+final class JdkFailures {
+    private static final String[][] MESSAGES = {
+        {"address already in use", "EADDRINUSE"},
+        {"cannot assign requested address", "EADDRNOTAVAIL"},
+        {"can't assign requested address", "EADDRNOTAVAIL"},
+        {"address family not supported", "EAFNOSUPPORT"},
+        {"operation already in progress", "EALREADY"},
+        {"bad file descriptor", "EBADF"},
+        {"connection refused", "ECONNREFUSED"},
+        {"bad address", "EFAULT"},
+        {"no route to host", "EHOSTUNREACH"},
+        {"operation now in progress", "EINPROGRESS"},
+        {"interrupted system call", "EINTR"},
+        {"message too long", "EMSGSIZE"},
+        {"invalid argument", "EINVAL"},
+        {"is already connected", "EISCONN"},
+        {"network is down", "ENETDOWN"},
+        {"network is unreachable", "ENETUNREACH"},
+        {"no buffer space available", "ENOBUFS"},
+        {"operation not supported", "EOPNOTSUPP"},
+        {"connection timed out", "ETIMEDOUT"},
+        {"operation timed out", "ETIMEDOUT"},
+    };
+
+    private JdkFailures() {
+    }
+
+    /** The errno behind a JDK socket failure, or null when its message names none of the table's. */
+    static ConnectxErrno errnoOf(Throwable thrown) {
+        if (thrown instanceof ClosedByInterruptException) {
+            return ConnectxErrno.EINTR;
+        }
+        if (thrown instanceof ClosedChannelException) {
+            return ConnectxErrno.EBADF; // also AsynchronousCloseException: closed by another thread
+        }
+        if (thrown instanceof UnsupportedAddressTypeException) {
+            return ConnectxErrno.EAFNOSUPPORT;
+        }
+        if (thrown instanceof UnresolvedAddressException || thrown instanceof AlreadyBoundException) {
+            return ConnectxErrno.EINVAL;
+        }
+        if (thrown instanceof AlreadyConnectedException) {
+            return ConnectxErrno.EISCONN;
+        }
+        if (thrown instanceof ConnectionPendingException) {
+            return ConnectxErrno.EALREADY;
+        }
+        String message = thrown.getMessage() == null ? "" : thrown.getMessage().toLowerCase(Locale.ROOT);
+        for (String[] entry : MESSAGES) {
+            if (message.contains(entry[0])) {
+                return ConnectxErrno.valueOf(entry[1]);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The documented exception for a JDK failure during {@code step} ("bind", "connect", "write"); an
+     * IOException whose errno is not recognised is returned unchanged, anything else unchecked is rethrown.
+     */
+    static IOException translate(String step, Throwable thrown) {
+        ConnectxErrno errno = errnoOf(thrown);
+        if (errno != null) {
+            String why = thrown.getMessage() == null ? thrown.getClass().getSimpleName() : thrown.getMessage();
+            return errno.exception(step + ": " + why, thrown);
+        }
+        if (thrown instanceof IOException io) {
+            return io;
+        }
+        if (thrown instanceof RuntimeException r) {
+            throw r;
+        }
+        throw (Error) thrown;
+    }
+}

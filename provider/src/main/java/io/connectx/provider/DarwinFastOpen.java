@@ -1,0 +1,141 @@
+package io.connectx.provider;
+
+import static io.connectx.sys.darwin.DarwinConstants.CONNECT_DATA_IDEMPOTENT;
+import static io.connectx.sys.darwin.DarwinConstants.CONNECT_RESUME_ON_READ_WRITE;
+
+import com.sun.jna.LastErrorException;
+import io.connectx.ConnectxErrno;
+import io.connectx.sys.darwin.DarwinConstants;
+import io.connectx.sys.darwin.DarwinSockaddr;
+import io.connectx.sys.darwin.DarwinSockets;
+import io.connectx.sys.darwin.TcpConnectionInfo;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Set;
+
+/**
+ * macOS: the connect itself is replaced by {@code connectx(CONNECT_RESUME_ON_READ_WRITE |
+ * CONNECT_DATA_IDEMPOTENT)} without data (the project card's call, as curl and unbound make it), so the
+ * first write carries its data in the SYN. Calling the JDK's connect(2) as well would fail with EISCONN,
+ * which is why this platform answers {@link #connectInPlace}. Server side: TCP_FASTOPEN on the listener
+ * after listen(2). Per-connection proof from TCP_CONNECTION_INFO.
+ *
+ * <p>Not run on macOS by this project (no macOS machine was available): only its selection and the
+ * structures and constants it uses are tested, on Linux.
+ */
+public final class DarwinFastOpen implements FastOpen {
+    /** What connectx reports that connect would have reported as well; any other errno falls back to the JDK's connect. */
+    private static final Set<ConnectxErrno> CONNECT_FAILURES = Set.of(ConnectxErrno.ECONNREFUSED, ConnectxErrno.ETIMEDOUT,
+            ConnectxErrno.EHOSTUNREACH, ConnectxErrno.ENETUNREACH, ConnectxErrno.ENETDOWN, ConnectxErrno.EADDRINUSE,
+            ConnectxErrno.EADDRNOTAVAIL, ConnectxErrno.EISCONN, ConnectxErrno.EALREADY, ConnectxErrno.EINTR);
+    /** bsd/sys/socket.h */
+    private static final int MSG_PEEK = 0x2;
+    private static final int IOSTATUS_UNAVAILABLE = -2;
+    private static final short POLLOUT = 0x4;
+
+    @Override
+    public boolean isStream(int fd) {
+        return DarwinSockets.intOption(fd, DarwinConstants.SOL_SOCKET, DarwinConstants.SO_TYPE) == DarwinConstants.SOCK_STREAM;
+    }
+
+    /** Nothing to set beforehand on Darwin: {@link #connectInPlace} asks for Fast Open in the connect itself. */
+    @Override
+    public Outcome enableClient(int fd) {
+        return Outcome.ENABLED;
+    }
+
+    @Override
+    public Integer connectInPlace(int fd, InetAddress address, int port) throws IOException {
+        byte[] dst = DarwinSockaddr.encodeFor(DarwinSockets.family(fd), new InetSocketAddress(address, port));
+        try {
+            DarwinSockets.connectx(fd, 0, null, dst, CONNECT_RESUME_ON_READ_WRITE | CONNECT_DATA_IDEMPOTENT);
+            return 1;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == DarwinConstants.EINPROGRESS) {
+                return IOSTATUS_UNAVAILABLE;
+            }
+            ConnectxErrno errno = ConnectxErrno.ofDarwin(e.getErrorCode()).orElse(null);
+            if (errno == null || !CONNECT_FAILURES.contains(errno)) {
+                return null; // macOS older than 10.11, or a socket connectx refuses: the JDK's connect reports it
+            }
+            IOException failure = errno.exception("connectx to " + address.getHostAddress() + ":" + port);
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
+    @Override
+    public int localInetPort(int fd) {
+        byte[] addr = new byte[128];
+        DarwinSockets.getsockname(fd, addr, new int[] {addr.length});
+        int family = addr[1] & 0xff;
+        if (family != DarwinConstants.AF_INET && family != DarwinConstants.AF_INET6) {
+            return -1;
+        }
+        return (addr[2] & 0xff) << 8 | (addr[3] & 0xff);
+    }
+
+    @Override
+    public boolean handshakePending(int fd) {
+        return TcpConnectionInfo.of(fd).handshakePending();
+    }
+
+    /** A read starts a resumable connect on Darwin (soreceive calls pru_preconnect); peeking never blocks nor consumes. */
+    @Override
+    public void startHandshake(int fd) {
+        try {
+            DarwinSockets.recv(fd, new byte[1], 1, MSG_PEEK | DarwinConstants.MSG_DONTWAIT);
+        } catch (LastErrorException e) {
+            // EWOULDBLOCK is the expected answer; a failed handshake is reported by SO_ERROR and the next I/O.
+        }
+    }
+
+    @Override
+    public boolean synData(int fd) {
+        return TcpConnectionInfo.of(fd).synDataAcked();
+    }
+
+    @Override
+    public int socketError(int fd) {
+        return DarwinSockets.intOption(fd, DarwinConstants.SOL_SOCKET, DarwinConstants.SO_ERROR);
+    }
+
+    @Override
+    public void awaitWritable(int fd, int timeoutMillis) {
+        try {
+            DarwinSockets.poll(new int[] {fd, POLLOUT}, 1, timeoutMillis);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != DarwinConstants.EINTR) {
+                throw e;
+            }
+        }
+    }
+
+    /** Darwin LP64 {@code struct timeval}: long tv_sec, int tv_usec, 4 bytes of padding. */
+    @Override
+    public void sendTimeout(int fd, long millis) {
+        long seconds = millis / 1000;
+        int micros = (int) (millis % 1000) * 1000;
+        int[] timeval = {(int) seconds, (int) (seconds >>> 32), micros, 0};
+        DarwinSockets.setsockopt(fd, DarwinConstants.SOL_SOCKET, DarwinConstants.SO_SNDTIMEO, timeval, 16);
+    }
+
+    /** Darwin takes TCP_FASTOPEN on a socket that already listens (Linux wants it before; both work after listen there). */
+    @Override
+    public Outcome enableServer(int fd, int queueLength) {
+        try {
+            DarwinSockets.setIntOption(fd, DarwinConstants.IPPROTO_TCP, DarwinConstants.TCP_FASTOPEN, 1);
+            return Outcome.ENABLED;
+        } catch (LastErrorException e) {
+            return e.getErrorCode() == DarwinConstants.ENOPROTOOPT || e.getErrorCode() == DarwinConstants.EOPNOTSUPP
+                    ? Outcome.UNSUPPORTED : Outcome.SKIPPED;
+        }
+    }
+
+    @Override
+    public void bindToInterface(int fd, int index, String name, boolean ipv6) {
+        DarwinSockets.setIntOption(fd, ipv6 ? DarwinConstants.IPPROTO_IPV6 : DarwinConstants.IPPROTO_IP,
+                ipv6 ? DarwinConstants.IPV6_BOUND_IF : DarwinConstants.IP_BOUND_IF, index);
+    }
+}
