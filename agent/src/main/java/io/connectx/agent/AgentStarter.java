@@ -9,7 +9,6 @@ import io.connectx.provider.LinuxFastOpen;
 import io.connectx.provider.ListenPolicy;
 import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.KernelFastOpen;
-import io.connectx.sys.LinuxSockets;
 import java.lang.instrument.Instrumentation;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Locale;
@@ -46,13 +45,14 @@ final class AgentStarter {
             if (sockets == null) {
                 return;
             }
+            LibcBinding libc = LibcBinding.start(cause -> libcFailed(sockets, cause));
             Class<?> bridge = BootstrapBridgeInjector.inject(inst);
             JdkModules.open(inst, AgentStarter.class.getModule(), bridge.getModule());
             if (!FileDescriptors.isAccessible()) {
                 ConnectxLog.warn("disabled: java.io could not be opened to the agent" + PLAIN);
                 return;
             }
-            HookInstaller.install(inst, sockets);
+            HookInstaller.install(inst, sockets, libc);
             running = sockets;
             if (fromPremain) {
                 installSelectorProvider();
@@ -68,6 +68,17 @@ final class AgentStarter {
             ConnectxLog.warn("disabled, bad configuration: " + e.getMessage() + PLAIN);
         } catch (Throwable t) {
             ConnectxLog.warn("disabled: " + t + PLAIN);
+        }
+    }
+
+    /**
+     * JNA failed on its own thread ({@link LibcBinding}): the hooks already leave every socket plain. Runs
+     * after {@link #start} returned (same lock), so it speaks only when start did not already report a failure.
+     */
+    private static synchronized void libcFailed(FastOpenSockets sockets, Throwable cause) {
+        if (running == sockets) {
+            sockets.disable(); // stays the running agent: its hooks stay woven, and inert
+            ConnectxLog.warn("disabled: JNA could not bind libc: " + cause + PLAIN);
         }
     }
 
@@ -106,10 +117,6 @@ final class AgentStarter {
         }
         if (!os.startsWith("linux")) {
             ConnectxLog.warn("disabled: unsupported OS '" + System.getProperty("os.name") + "' (Linux and macOS only)" + PLAIN);
-            return null;
-        }
-        if (!LinuxSockets.isAvailable()) {
-            ConnectxLog.warn("disabled: JNA could not bind libc: " + LinuxSockets.unavailabilityCause() + PLAIN);
             return null;
         }
         OptionalInt sysctl = KernelFastOpen.sysctl();

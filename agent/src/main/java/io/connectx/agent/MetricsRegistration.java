@@ -1,19 +1,14 @@
 package io.connectx.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import io.connectx.bootstrap.PlatformServerBridge;
 import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.FastOpenMetrics;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 
 /**
  * Registers {@code io.connectx:type=FastOpen} when the platform MBean server exists: at once if it does
@@ -38,21 +33,13 @@ final class MetricsRegistration {
             }
         };
         try {
-            Class<?> factory = Class.forName(FACTORY);
+            Class<?> factory = Class.forName(FACTORY, false, ClassLoader.getSystemClassLoader());
             Module management = factory.getModule();
             inst.redefineModule(management, Set.of(bridgeModule), Map.of(),
                     Map.of("java.lang.management", Set.of(MetricsRegistration.class.getModule())), Set.of(), Map.of());
             PlatformServerBridge.listen(server -> register.run());
-            new AgentBuilder.Default()
-                    .disableClassFormatChanges()
-                    .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                    .redefineOnly(factory)
-                    .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                    .ignore(none())
-                    .type(named(FACTORY))
-                    .transform((b, type, loader, module, domain) -> b.visit(Advice.to(CreatedAdvice.class)
-                            .on(named("getPlatformMBeanServer").and(takesArguments(0)))))
-                    .installOn(inst);
+            HookWeaver.install(inst, Map.of(FACTORY,
+                    List.of(new HookPoint("getPlatformMBeanServer", "()", Hook.PLATFORM_SERVER_CREATED))));
             Field existing = factory.getDeclaredField("platformMBeanServer");
             existing.setAccessible(true);
             if (existing.get(null) != null) {
@@ -62,16 +49,6 @@ final class MetricsRegistration {
             // A runtime without java.management: nobody can read an MBean there.
         } catch (Exception | LinkageError e) {
             ConnectxLog.warnOnce("jmx", "metrics unavailable over JMX: " + e);
-        }
-    }
-
-    static final class CreatedAdvice {
-        private CreatedAdvice() {
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Return Object server) {
-            PlatformServerBridge.created(server);
         }
     }
 }

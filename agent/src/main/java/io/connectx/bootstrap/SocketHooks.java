@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 /**
- * What the advice inlined into the JDK's socket classes calls; implemented in the agent's own loader.
+ * What the code woven into the JDK's socket classes calls; implemented in the agent's own loader.
  * Only the methods declared to throw may throw, and only what connect would have thrown.
  */
 public interface SocketHooks {
@@ -14,7 +14,12 @@ public interface SocketHooks {
     /** A TCP connect by {@code Socket} or {@code SocketChannel} begins, whatever its destination. */
     void tcpConnect();
 
-    boolean beforeConnect(FileDescriptor fd, InetAddress remote, int port);
+    /**
+     * Before the JDK's connect(2): an {@link Integer} skips the JDK's connect and is returned in its place
+     * (1 connected, -2 in progress); {@link Boolean#TRUE} asks for {@link #afterConnect}; anything else
+     * leaves the connect untouched. May throw what the connect would have thrown.
+     */
+    Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException;
 
     void afterConnect(FileDescriptor fd, int result);
 

@@ -73,24 +73,26 @@ public final class FastOpenSockets {
     }
 
     /**
-     * Called with the arguments of the JDK's connect, before the connect(2) system call. Returns true when
-     * the socket was set up for Fast Open, which {@link #afterConnect} then needs to know.
+     * Called with the arguments of the JDK's connect, before the connect(2) system call. Returns
+     * {@link Boolean#TRUE} when the socket was set up for Fast Open, which {@link #afterConnect} then needs
+     * to know, else {@link Boolean#FALSE}. (The hook's contract also allows an Integer, to answer for the
+     * JDK's connect; Linux, which only sets an option before it, never does.)
      */
-    public boolean beforeConnect(FileDescriptor fd, InetAddress address, int port) {
+    public Object beforeConnect(FileDescriptor fd, InetAddress address, int port) {
         DestinationPolicy admitted = destinations;
         if (!clientEnabled || address == null || admitted == null || !admitted.admits(address, port) || !handshakes.hasRoom()) {
-            return false;
+            return Boolean.FALSE;
         }
         try {
             int fdVal = FileDescriptors.fdVal(fd);
             // The JDK connects datagram channels through the same method; UDP is never touched.
             if (!platform.isStream(fdVal)) {
-                return false;
+                return Boolean.FALSE;
             }
             stats.admitted.increment();
             switch (platform.enableClient(fdVal)) {
                 case ENABLED -> {
-                    return true;
+                    return Boolean.TRUE;
                 }
                 case UNSUPPORTED -> {
                     clientEnabled = false;
@@ -104,7 +106,7 @@ public final class FastOpenSockets {
             stats.errors.increment();
             ConnectxLog.warnOnce("connect-error", "internal error at connect, the connection proceeds without Fast Open: " + t);
         }
-        return false;
+        return Boolean.FALSE;
     }
 
     /**
