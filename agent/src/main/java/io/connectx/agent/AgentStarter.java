@@ -45,7 +45,7 @@ final class AgentStarter {
             if (sockets == null) {
                 return;
             }
-            LibcBinding libc = LibcBinding.start(cause -> libcFailed(sockets, cause));
+            LibcBinding libc = LibcBinding.start(sockets);
             Class<?> bridge = BootstrapBridgeInjector.inject(inst);
             JdkModules.open(inst, AgentStarter.class.getModule(), bridge.getModule());
             if (!FileDescriptors.isAccessible()) {
@@ -75,7 +75,7 @@ final class AgentStarter {
      * JNA failed on its own thread ({@link LibcBinding}): the hooks already leave every socket plain. Runs
      * after {@link #start} returned (same lock), so it speaks only when start did not already report a failure.
      */
-    private static synchronized void libcFailed(FastOpenSockets sockets, Throwable cause) {
+    static synchronized void libcFailed(FastOpenSockets sockets, Throwable cause) {
         if (running == sockets) {
             sockets.disable(); // stays the running agent: its hooks stay woven, and inert
             ConnectxLog.warn("disabled: JNA could not bind libc: " + cause + PLAIN);

@@ -1,16 +1,16 @@
 package io.connectx.agent;
 
+import io.connectx.provider.FastOpenSockets;
 import io.connectx.sys.LinuxSockets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * JNA's binding of libc, made on a thread of its own while premain weaves: unpacking libjnidispatch and
  * binding it costs about 100 ms, which premain would otherwise add to every application's start-up. The
  * hooks that make native calls wait for it, bounded, and leave the socket plain when it is late or failed.
  */
-final class LibcBinding {
+final class LibcBinding implements Runnable {
     /**
      * How long a hook waits for the binding. Generous for a loaded machine's first JNA load; bounded so that
      * a connect made while the binding waits on a lock the connecting thread holds (a class being
@@ -18,29 +18,34 @@ final class LibcBinding {
      */
     static final long WAIT_MILLIS = 5_000;
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final FastOpenSockets sockets;
     private volatile boolean bound;
 
-    private LibcBinding() {
+    private LibcBinding(FastOpenSockets sockets) {
+        this.sockets = sockets;
     }
 
     /**
-     * Starts binding; {@code onFailure} gets the cause if it fails. The thread is not a daemon, so that an
-     * application that ends at once still hears about the failure.
+     * Starts binding for {@code sockets}, which {@link AgentStarter} disables if it fails. The thread is not
+     * a daemon, so that an application that ends at once still hears about a failure. (No lambdas here:
+     * each spins a class the first time, inside premain.)
      */
-    static LibcBinding start(Consumer<Throwable> onFailure) {
-        LibcBinding binding = new LibcBinding();
-        Thread thread = new Thread(() -> {
-            try {
-                binding.bound = LinuxSockets.isAvailable();
-            } finally {
-                binding.finished.countDown();
-            }
-            if (!binding.bound) {
-                onFailure.accept(LinuxSockets.unavailabilityCause());
-            }
-        }, "connectx-libc-binding");
-        thread.start();
+    static LibcBinding start(FastOpenSockets sockets) {
+        LibcBinding binding = new LibcBinding(sockets);
+        new Thread(binding, "connectx-libc-binding").start();
         return binding;
+    }
+
+    @Override
+    public void run() {
+        try {
+            bound = LinuxSockets.isAvailable();
+        } finally {
+            finished.countDown();
+        }
+        if (!bound) {
+            AgentStarter.libcFailed(sockets, LinuxSockets.unavailabilityCause());
+        }
     }
 
     /** Whether native calls can be made, waiting for the binding up to {@link #WAIT_MILLIS}. */

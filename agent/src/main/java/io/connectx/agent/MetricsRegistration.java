@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Registers {@code io.connectx:type=FastOpen} when the platform MBean server exists: at once if it does
@@ -22,33 +23,46 @@ final class MetricsRegistration {
     }
 
     static void install(Instrumentation inst, FastOpenMetrics metrics, Module bridgeModule) {
-        AtomicBoolean registered = new AtomicBoolean();
-        Runnable register = () -> {
-            if (registered.compareAndSet(false, true)) {
+        Registrar register = new Registrar(metrics);
+        try {
+            Class<?> factory = Class.forName(FACTORY, false, ClassLoader.getSystemClassLoader());
+            Module management = factory.getModule();
+            inst.redefineModule(management, Set.of(bridgeModule), Map.of(),
+                    Map.of("java.lang.management", Set.of(MetricsRegistration.class.getModule())), Set.of(), Map.of());
+            PlatformServerBridge.listen(register);
+            HookWeaver.install(inst, Map.of(FACTORY,
+                    List.of(new HookPoint("getPlatformMBeanServer", "()", Hook.PLATFORM_SERVER_CREATED))));
+            Field existing = factory.getDeclaredField("platformMBeanServer");
+            existing.setAccessible(true);
+            register.accept(existing.get(null));
+        } catch (ClassNotFoundException e) {
+            // A runtime without java.management: nobody can read an MBean there.
+        } catch (Exception | LinkageError e) {
+            ConnectxLog.warnOnce("jmx", "metrics unavailable over JMX: " + e);
+        }
+    }
+
+    /**
+     * Registers the MBean once, given a platform MBean server. A class rather than a lambda: each lambda
+     * spins a class of its own the first time, and this runs inside premain.
+     */
+    private static final class Registrar implements Consumer<Object> {
+        private final AtomicBoolean registered = new AtomicBoolean();
+        private final FastOpenMetrics metrics;
+
+        Registrar(FastOpenMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void accept(Object server) {
+            if (server != null && registered.compareAndSet(false, true)) {
                 try {
                     metrics.register();
                 } catch (Exception | LinkageError e) {
                     ConnectxLog.warnOnce("jmx", "could not register " + FastOpenMetrics.class.getSimpleName() + ": " + e);
                 }
             }
-        };
-        try {
-            Class<?> factory = Class.forName(FACTORY, false, ClassLoader.getSystemClassLoader());
-            Module management = factory.getModule();
-            inst.redefineModule(management, Set.of(bridgeModule), Map.of(),
-                    Map.of("java.lang.management", Set.of(MetricsRegistration.class.getModule())), Set.of(), Map.of());
-            PlatformServerBridge.listen(server -> register.run());
-            HookWeaver.install(inst, Map.of(FACTORY,
-                    List.of(new HookPoint("getPlatformMBeanServer", "()", Hook.PLATFORM_SERVER_CREATED))));
-            Field existing = factory.getDeclaredField("platformMBeanServer");
-            existing.setAccessible(true);
-            if (existing.get(null) != null) {
-                register.run();
-            }
-        } catch (ClassNotFoundException e) {
-            // A runtime without java.management: nobody can read an MBean there.
-        } catch (Exception | LinkageError e) {
-            ConnectxLog.warnOnce("jmx", "metrics unavailable over JMX: " + e);
         }
     }
 }
