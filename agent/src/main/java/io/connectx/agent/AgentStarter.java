@@ -46,13 +46,14 @@ final class AgentStarter {
             if (sockets == null) {
                 return;
             }
+            LibcBinding libc = LibcBinding.start(sockets, FastOpenPlatforms.current());
             Class<?> bridge = BootstrapBridgeInjector.inject(inst);
             JdkModules.open(inst, AgentStarter.class.getModule(), bridge.getModule());
             if (!FileDescriptors.isAccessible()) {
                 ConnectxLog.warn("disabled: java.io could not be opened to the agent" + PLAIN);
                 return;
             }
-            HookInstaller.install(inst, sockets);
+            HookInstaller.install(inst, sockets, libc);
             running = sockets;
             if (fromPremain) {
                 installSelectorProvider();
@@ -68,6 +69,17 @@ final class AgentStarter {
             ConnectxLog.warn("disabled, bad configuration: " + e.getMessage() + PLAIN);
         } catch (Throwable t) {
             ConnectxLog.warn("disabled: " + t + PLAIN);
+        }
+    }
+
+    /**
+     * JNA failed on its own thread ({@link LibcBinding}): the hooks already leave every socket plain. Runs
+     * after {@link #start} returned (same lock), so it speaks only when start did not already report a failure.
+     */
+    static synchronized void libcFailed(FastOpenSockets sockets, String failure) {
+        if (running == sockets) {
+            sockets.disable(); // stays the running agent: its hooks stay woven, and inert
+            ConnectxLog.warn("disabled: " + failure + PLAIN);
         }
     }
 
@@ -104,13 +116,7 @@ final class AgentStarter {
             ConnectxLog.warn("disabled: unsupported OS '" + System.getProperty("os.name") + "' (Linux and macOS only)" + PLAIN);
             return null;
         }
-        FastOpen platform;
-        try {
-            platform = FastOpenPlatforms.of(kind);
-        } catch (IllegalStateException e) {
-            ConnectxLog.warn("disabled: " + e.getMessage() + PLAIN);
-            return null;
-        }
+        FastOpen platform = FastOpenPlatforms.unbound(kind); // JNA is bound off premain, by LibcBinding
         if (kind == FastOpenPlatforms.Kind.DARWIN) {
             // This build does not read net.inet.tcp.fastopen (no sysctlbyname binding; macOS ships it on for
             // both sides). Where the kernel declines Fast Open, connectx makes a plain handshake by itself.

@@ -114,7 +114,7 @@ final class Doctor {
             SocketInstrumentation.requireHookPoints();
             line("PASS", "jdk", jdk + ": every hook point found");
             return true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
             line("FAIL", "jdk", jdk + ": hook point missing, " + e + "; fix: run on JDK 17 to 25");
             return false;
         }

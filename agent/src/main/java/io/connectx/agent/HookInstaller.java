@@ -14,23 +14,23 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 
 /**
- * Connects the bridge to the agent's logic and weaves the advice. Kept apart from {@link AgentStarter}
+ * Connects the bridge to the agent's logic and weaves the hooks. Kept apart from {@link AgentStarter}
  * so that no bridge type is resolved, even by the verifier, before the bridge is in the bootstrap loader.
  */
 final class HookInstaller {
     private HookInstaller() {
     }
 
-    static void install(Instrumentation inst, FastOpenSockets sockets) throws ReflectiveOperationException {
+    static void install(Instrumentation inst, FastOpenSockets sockets, LibcBinding libc) throws Exception {
         if (SocketHooks.class.getClassLoader() != null) {
             throw new IllegalStateException("the bridge was loaded by " + SocketHooks.class.getClassLoader()
                     + " instead of the bootstrap loader");
         }
-        SocketHookBridge.install(new Hooks(sockets, sockets.handshakes()));
+        SocketHookBridge.install(new Hooks(sockets, sockets.handshakes(), libc));
         try {
             SocketInstrumentation.install(inst);
             sockets.activate();
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (Exception | LinkageError e) {
             SocketHookBridge.install(null);
             throw e;
         }
@@ -39,9 +39,11 @@ final class HookInstaller {
     /**
      * The boundary between the JDK's socket code and the agent. What connect would have thrown passes
      * through; any other fault of the agent's is logged once and swallowed, so the I/O proceeds as it
-     * would without connectx.
+     * would without connectx. The hooks that make native calls on a socket the agent does not track yet
+     * (connect, listen, accept) first wait for {@link LibcBinding}; the others act only on sockets that
+     * connect set up, after the binding.
      */
-    private record Hooks(FastOpenSockets sockets, DeferredHandshakes handshakes) implements SocketHooks {
+    private record Hooks(FastOpenSockets sockets, DeferredHandshakes handshakes, LibcBinding libc) implements SocketHooks {
         @Override
         public void tcpConnect() {
             sockets.countTcpConnect();
@@ -49,7 +51,7 @@ final class HookInstaller {
 
         @Override
         public Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException {
-            return sockets.beforeConnect(fd, remote, port);
+            return libc.await() ? sockets.beforeConnect(fd, remote, port) : Boolean.FALSE;
         }
 
         @Override
@@ -161,12 +163,14 @@ final class HookInstaller {
 
         @Override
         public void afterListen(FileDescriptor fd) {
-            sockets.afterListen(fd);
+            if (libc.await()) {
+                sockets.afterListen(fd);
+            }
         }
 
         @Override
         public void afterAccept(Object accepted) {
-            if (!sockets.checksAccepted()) {
+            if (!sockets.checksAccepted() || !libc.await()) {
                 return;
             }
             try {

@@ -1,19 +1,15 @@
 package io.connectx.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import io.connectx.bootstrap.PlatformServerBridge;
 import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.FastOpenMetrics;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import java.util.function.Consumer;
 
 /**
  * Registers {@code io.connectx:type=FastOpen} when the platform MBean server exists: at once if it does
@@ -27,37 +23,18 @@ final class MetricsRegistration {
     }
 
     static void install(Instrumentation inst, FastOpenMetrics metrics, Module bridgeModule) {
-        AtomicBoolean registered = new AtomicBoolean();
-        Runnable register = () -> {
-            if (registered.compareAndSet(false, true)) {
-                try {
-                    metrics.register();
-                } catch (Exception | LinkageError e) {
-                    ConnectxLog.warnOnce("jmx", "could not register " + FastOpenMetrics.class.getSimpleName() + ": " + e);
-                }
-            }
-        };
+        Registrar register = new Registrar(metrics);
         try {
-            Class<?> factory = Class.forName(FACTORY);
+            Class<?> factory = Class.forName(FACTORY, false, ClassLoader.getSystemClassLoader());
             Module management = factory.getModule();
             inst.redefineModule(management, Set.of(bridgeModule), Map.of(),
                     Map.of("java.lang.management", Set.of(MetricsRegistration.class.getModule())), Set.of(), Map.of());
-            PlatformServerBridge.listen(server -> register.run());
-            new AgentBuilder.Default()
-                    .disableClassFormatChanges()
-                    .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                    .redefineOnly(factory)
-                    .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                    .ignore(none())
-                    .type(named(FACTORY))
-                    .transform((b, type, loader, module, domain) -> b.visit(Advice.to(CreatedAdvice.class)
-                            .on(named("getPlatformMBeanServer").and(takesArguments(0)))))
-                    .installOn(inst);
+            PlatformServerBridge.listen(register);
+            HookWeaver.install(inst, Map.of(FACTORY,
+                    List.of(new HookPoint("getPlatformMBeanServer", "()", Hook.PLATFORM_SERVER_CREATED))));
             Field existing = factory.getDeclaredField("platformMBeanServer");
             existing.setAccessible(true);
-            if (existing.get(null) != null) {
-                register.run();
-            }
+            register.accept(existing.get(null));
         } catch (ClassNotFoundException e) {
             // A runtime without java.management: nobody can read an MBean there.
         } catch (Exception | LinkageError e) {
@@ -65,13 +42,27 @@ final class MetricsRegistration {
         }
     }
 
-    static final class CreatedAdvice {
-        private CreatedAdvice() {
+    /**
+     * Registers the MBean once, given a platform MBean server. A class rather than a lambda: each lambda
+     * spins a class of its own the first time, and this runs inside premain.
+     */
+    private static final class Registrar implements Consumer<Object> {
+        private final AtomicBoolean registered = new AtomicBoolean();
+        private final FastOpenMetrics metrics;
+
+        Registrar(FastOpenMetrics metrics) {
+            this.metrics = metrics;
         }
 
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Return Object server) {
-            PlatformServerBridge.created(server);
+        @Override
+        public void accept(Object server) {
+            if (server != null && registered.compareAndSet(false, true)) {
+                try {
+                    metrics.register();
+                } catch (Exception | LinkageError e) {
+                    ConnectxLog.warnOnce("jmx", "could not register " + FastOpenMetrics.class.getSimpleName() + ": " + e);
+                }
+            }
         }
     }
 }

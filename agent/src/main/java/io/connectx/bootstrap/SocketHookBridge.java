@@ -6,8 +6,12 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 /**
- * Lives in the bootstrap loader, the only one advice inlined into {@code java.base} can see. It holds
- * one slot that the agent fills; with the slot empty every call is a no-op.
+ * Lives in the bootstrap loader, the only one code woven into {@code java.base} can see. It holds one
+ * slot that the agent fills; with the slot empty every call is a no-op.
+ * <p>
+ * The woven code is a bare call into these methods, so they own the rules an advice's {@code suppress}
+ * used to keep: a hook that must not throw has every Throwable swallowed here, and the ones declared
+ * {@code throws IOException} let through only what the JDK method itself could have thrown.
  */
 public final class SocketHookBridge {
     private static volatile SocketHooks hooks;
@@ -22,27 +26,53 @@ public final class SocketHookBridge {
     public static void tcpConnect() {
         SocketHooks h = hooks;
         if (h != null) {
-            h.tcpConnect();
+            try {
+                h.tcpConnect();
+            } catch (Throwable ignored) {
+                // the connect proceeds as without the agent
+            }
         }
     }
 
-    /** See {@link SocketHooks#beforeConnect}: Integer (skip the connect, return it), TRUE (call afterConnect), or FALSE/null. */
+    /**
+     * Entry of {@code Net.connect}. An {@link Integer} answers for the JDK: its connect body is skipped and
+     * that value returned (1 connected, -2 in progress). {@link Boolean#TRUE}: proceed, and
+     * {@link #afterConnect} is called with the result. Anything else: proceed untouched. An IOException is
+     * what the connect would have thrown; any other fault counts as "proceed untouched".
+     */
     public static Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException {
         SocketHooks h = hooks;
-        return h == null ? null : h.beforeConnect(fd, remote, port);
+        if (h == null) {
+            return null;
+        }
+        try {
+            return h.beforeConnect(fd, remote, port);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            return null;
+        }
     }
 
     public static void afterConnect(FileDescriptor fd, int result) {
         SocketHooks h = hooks;
         if (h != null) {
-            h.afterConnect(fd, result);
+            try {
+                h.afterConnect(fd, result);
+            } catch (Throwable ignored) {
+                // the connect's result stands
+            }
         }
     }
 
     public static void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
         SocketHooks h = hooks;
         if (h != null) {
-            h.afterTimedConnect(fd, timeoutNanos);
+            try {
+                h.afterTimedConnect(fd, timeoutNanos);
+            } catch (Throwable ignored) {
+                // the connect's result stands
+            }
         }
     }
 
@@ -53,9 +83,23 @@ public final class SocketHookBridge {
         }
     }
 
-    public static Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
+    /**
+     * Exit of a read, normal ({@code thrown} null) or not. Throws what the read should throw: the hook's
+     * replacement, or {@code thrown} itself; returns when the read should return normally.
+     */
+    public static void afterRead(FileDescriptor fd, long n, Throwable thrown) {
+        Throwable outcome = thrown;
         SocketHooks h = hooks;
-        return h == null ? thrown : h.afterRead(fd, n, thrown);
+        if (h != null) {
+            try {
+                outcome = h.afterRead(fd, n, thrown);
+            } catch (Throwable ignored) {
+                // the read's own outcome stands
+            }
+        }
+        if (outcome != null) {
+            SocketHookBridge.<RuntimeException>raise(outcome);
+        }
     }
 
     public static void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
@@ -79,9 +123,20 @@ public final class SocketHookBridge {
         }
     }
 
-    public static Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
+    /** Exit of a write, as {@link #afterRead}: throws what the write should throw, if anything. */
+    public static void afterWrite(FileDescriptor fd, Throwable thrown) {
+        Throwable outcome = thrown;
         SocketHooks h = hooks;
-        return h == null ? thrown : h.afterWrite(fd, thrown);
+        if (h != null) {
+            try {
+                outcome = h.afterWrite(fd, thrown);
+            } catch (Throwable ignored) {
+                // the write's own outcome stands
+            }
+        }
+        if (outcome != null) {
+            SocketHookBridge.<RuntimeException>raise(outcome);
+        }
     }
 
     public static void beforeShutdownOutput(FileDescriptor fd) throws IOException {
@@ -94,28 +149,50 @@ public final class SocketHookBridge {
     public static void beforeInterest(FileDescriptor fd, int ops) {
         SocketHooks h = hooks;
         if (h != null) {
-            h.beforeInterest(fd, ops);
+            try {
+                h.beforeInterest(fd, ops);
+            } catch (Throwable ignored) {
+                // the interest set is registered unchanged
+            }
         }
     }
 
     public static void closed(FileDescriptor fd) {
         SocketHooks h = hooks;
         if (h != null) {
-            h.closed(fd);
+            try {
+                h.closed(fd);
+            } catch (Throwable ignored) {
+                // the close proceeds
+            }
         }
     }
 
     public static void afterAccept(Object accepted) {
         SocketHooks h = hooks;
         if (h != null && accepted != null) {
-            h.afterAccept(accepted);
+            try {
+                h.afterAccept(accepted);
+            } catch (Throwable ignored) {
+                // the accepted connection is returned unchanged
+            }
         }
     }
 
     public static void afterListen(FileDescriptor fd) {
         SocketHooks h = hooks;
         if (h != null) {
-            h.afterListen(fd);
+            try {
+                h.afterListen(fd);
+            } catch (Throwable ignored) {
+                // the listener runs without Fast Open
+            }
         }
+    }
+
+    /** Rethrows a checked or unchecked Throwable unchanged, as the JDK method the woven code sits in would have. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void raise(Throwable t) throws T {
+        throw (T) t;
     }
 }

@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 /**
- * What the advice inlined into the JDK's socket classes calls; implemented in the agent's own loader.
+ * What the code woven into the JDK's socket classes calls; implemented in the agent's own loader.
  * Only the methods declared to throw may throw, and only what connect would have thrown.
  */
 public interface SocketHooks {
@@ -15,10 +15,9 @@ public interface SocketHooks {
     void tcpConnect();
 
     /**
-     * Before the JDK's connect(2): an {@link Integer} makes the advice skip the connect and return it (1
-     * connected, -2 in progress; the platform connected in place, as Darwin's connectx does);
-     * {@link Boolean#TRUE} means Fast Open was enabled and {@link #afterConnect} is wanted; anything else
-     * leaves the connect untouched. Throws only what connect would have thrown.
+     * Before the JDK's connect(2): an {@link Integer} skips the JDK's connect and is returned in its place
+     * (1 connected, -2 in progress); {@link Boolean#TRUE} asks for {@link #afterConnect}; anything else
+     * leaves the connect untouched. May throw what the connect would have thrown.
      */
     Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException;
 

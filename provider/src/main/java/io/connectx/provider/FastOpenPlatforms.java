@@ -30,23 +30,36 @@ public final class FastOpenPlatforms {
         return kindOf(System.getProperty("os.name"));
     }
 
-    /** The implementation for {@code kind}; throws with the reason when its native bindings are not available. */
+    /** The implementation for {@code kind}, its native bindings checked; throws with the reason when they are not available. */
     public static FastOpen of(Kind kind) {
+        String failure = bindingFailure(kind);
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+        return unbound(kind);
+    }
+
+    /**
+     * The implementation for {@code kind} without touching JNA, for a caller that binds it on another thread
+     * ({@link #bindingFailure}) and makes no native call before that succeeded: the agent, whose premain
+     * would otherwise pay for unpacking and binding JNA.
+     */
+    public static FastOpen unbound(Kind kind) {
         return switch (kind) {
-            case LINUX -> {
-                if (!LinuxSockets.isAvailable()) {
-                    throw new IllegalStateException("JNA could not bind libc: " + LinuxSockets.unavailabilityCause());
-                }
-                yield new LinuxFastOpen();
-            }
-            case DARWIN -> {
-                if (!DarwinSockets.isAvailable()) {
-                    throw new IllegalStateException("JNA could not bind libSystem: " + DarwinSockets.unavailabilityCause());
-                }
-                yield new DarwinFastOpen();
-            }
+            case LINUX -> new LinuxFastOpen();
+            case DARWIN -> new DarwinFastOpen();
             case UNSUPPORTED -> throw new IllegalStateException("unsupported OS '" + System.getProperty("os.name")
                     + "' (Linux and macOS only)");
+        };
+    }
+
+    /** Binds the native calls of {@code kind}; returns null when they are available, or why they are not. */
+    public static String bindingFailure(Kind kind) {
+        return switch (kind) {
+            case LINUX -> LinuxSockets.isAvailable() ? null : "JNA could not bind libc: " + LinuxSockets.unavailabilityCause();
+            case DARWIN -> DarwinSockets.isAvailable() ? null
+                    : "JNA could not bind libSystem: " + DarwinSockets.unavailabilityCause();
+            case UNSUPPORTED -> "unsupported OS '" + System.getProperty("os.name") + "' (Linux and macOS only)";
         };
     }
 }

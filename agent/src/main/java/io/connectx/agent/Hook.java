@@ -1,0 +1,316 @@
+package io.connectx.agent;
+
+import static net.bytebuddy.jar.asm.Opcodes.ACONST_NULL;
+import static net.bytebuddy.jar.asm.Opcodes.CHECKCAST;
+import static net.bytebuddy.jar.asm.Opcodes.DUP;
+import static net.bytebuddy.jar.asm.Opcodes.DUP2;
+import static net.bytebuddy.jar.asm.Opcodes.DUP2_X1;
+import static net.bytebuddy.jar.asm.Opcodes.DUP_X2;
+import static net.bytebuddy.jar.asm.Opcodes.GETSTATIC;
+import static net.bytebuddy.jar.asm.Opcodes.I2L;
+import static net.bytebuddy.jar.asm.Opcodes.IFEQ;
+import static net.bytebuddy.jar.asm.Opcodes.INSTANCEOF;
+import static net.bytebuddy.jar.asm.Opcodes.INTEGER;
+import static net.bytebuddy.jar.asm.Opcodes.INVOKESTATIC;
+import static net.bytebuddy.jar.asm.Opcodes.INVOKEVIRTUAL;
+import static net.bytebuddy.jar.asm.Opcodes.IRETURN;
+import static net.bytebuddy.jar.asm.Opcodes.LCONST_0;
+import static net.bytebuddy.jar.asm.Opcodes.LMUL;
+import static net.bytebuddy.jar.asm.Opcodes.POP;
+import static net.bytebuddy.jar.asm.Opcodes.POP2;
+import static net.bytebuddy.jar.asm.Opcodes.SWAP;
+
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * What is woven into one JDK method: a call into {@code SocketHookBridge} on entry, on return, and (for
+ * the hooks that may replace what a read or write throws) when the method throws. Each is a bare call with
+ * its arguments; which faults are swallowed and which reach the application is the bridge's business.
+ * <ul>
+ * <li>{@link #enter}: nothing on the operand stack, the parameters untouched.</li>
+ * <li>{@link #returned}: the return value (if any) on the stack; it must be left there.</li>
+ * <li>{@link #thrown}: the Throwable on the stack, to consume; if the bridge returns instead of throwing,
+ * the method returns its type's default value.</li>
+ * </ul>
+ */
+enum Hook {
+    /** {@code Net.connect(family, fd, remote, port)}: may answer for the JDK, or ask for the result. */
+    CONNECT(true) {
+        @Override
+        void enter(HookedMethod m) {
+            MethodVisitor out = m.out();
+            m.loadArgument(1);
+            m.loadArgument(2);
+            m.loadArgument(3);
+            m.callBridge("beforeConnect", "(Ljava/io/FileDescriptor;Ljava/net/InetAddress;I)Ljava/lang/Object;");
+            Label proceed = new Label();
+            out.visitInsn(DUP);
+            out.visitTypeInsn(INSTANCEOF, "java/lang/Integer");
+            out.visitJumpInsn(IFEQ, proceed);
+            out.visitTypeInsn(CHECKCAST, "java/lang/Integer");
+            out.visitMethodInsn(INVOKEVIRTUAL, "java/lang/Integer", "intValue", "()I", false);
+            out.visitInsn(IRETURN);
+            out.visitLabel(proceed);
+            m.frame(false, "java/lang/Object");
+            out.visitFieldInsn(GETSTATIC, "java/lang/Boolean", "TRUE", "Ljava/lang/Boolean;");
+            out.visitInsn(SWAP);
+            out.visitMethodInsn(INVOKEVIRTUAL, "java/lang/Boolean", "equals", "(Ljava/lang/Object;)Z", false);
+            m.storeFlag();
+        }
+
+        @Override
+        void returned(HookedMethod m) {
+            MethodVisitor out = m.out();
+            Label done = new Label();
+            m.loadFlag();
+            out.visitJumpInsn(IFEQ, done);
+            out.visitInsn(DUP);
+            m.loadArgument(1);
+            out.visitInsn(SWAP);
+            m.callBridge("afterConnect", "(Ljava/io/FileDescriptor;I)V");
+            out.visitLabel(done);
+            m.frame(true, INTEGER);
+        }
+    },
+    /** {@code SocketChannelImpl.connect(SocketAddress)}: counted. */
+    COUNT_CONNECT(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.callBridge("tcpConnect", "()V");
+        }
+    },
+    /** {@code NioSocketImpl.connect(SocketAddress, int millis)}: counted, and its timeout kept. */
+    TIMED_CONNECT_MILLIS(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.callBridge("tcpConnect", "()V");
+        }
+
+        @Override
+        void returned(HookedMethod m) {
+            m.loadFd();
+            m.loadArgument(1);
+            m.out().visitInsn(I2L);
+            m.out().visitLdcInsn(1_000_000L);
+            m.out().visitInsn(LMUL);
+            m.callBridge("afterTimedConnect", "(Ljava/io/FileDescriptor;J)V");
+        }
+    },
+    /** {@code SocketChannelImpl.blockingConnect(SocketAddress, long nanos)}: counted, and its timeout kept. */
+    TIMED_CONNECT_NANOS(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.callBridge("tcpConnect", "()V");
+        }
+
+        @Override
+        void returned(HookedMethod m) {
+            m.loadFd();
+            m.loadArgument(1);
+            m.callBridge("afterTimedConnect", "(Ljava/io/FileDescriptor;J)V");
+        }
+    },
+    /** A read returning the count read (int or long). */
+    READ(false) {
+        @Override
+        void enter(HookedMethod m) {
+            beforeRead(m);
+        }
+
+        @Override
+        void returned(HookedMethod m) {
+            MethodVisitor out = m.out();
+            if (m.returnType().getSort() == Type.LONG) {
+                out.visitInsn(DUP2);
+            } else {
+                out.visitInsn(DUP);
+                out.visitInsn(I2L);
+            }
+            m.loadFd();
+            out.visitInsn(DUP_X2);
+            out.visitInsn(POP);
+            out.visitInsn(ACONST_NULL);
+            m.callBridge("afterRead", AFTER_READ);
+        }
+
+        @Override
+        boolean catchesThrown() {
+            return true;
+        }
+
+        @Override
+        void thrown(HookedMethod m) {
+            readThrew(m);
+        }
+    },
+    /** {@code available()} reads nothing, but before the first write it too must start the handshake. */
+    AVAILABLE(false) {
+        @Override
+        void enter(HookedMethod m) {
+            beforeRead(m);
+        }
+
+        @Override
+        void returned(HookedMethod m) {
+            m.loadFd();
+            m.out().visitInsn(LCONST_0);
+            m.out().visitInsn(ACONST_NULL);
+            m.callBridge("afterRead", AFTER_READ);
+        }
+
+        @Override
+        boolean catchesThrown() {
+            return true;
+        }
+
+        @Override
+        void thrown(HookedMethod m) {
+            readThrew(m);
+        }
+    },
+    WRITE_BYTES(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadFd();
+            m.loadArgument(0);
+            m.loadArgument(1);
+            m.loadArgument(2);
+            m.callBridge("beforeWrite", "(Ljava/io/FileDescriptor;[BII)V");
+        }
+    },
+    WRITE_BUFFER(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadFd();
+            m.loadArgument(0);
+            m.callBridge("beforeWrite", "(Ljava/io/FileDescriptor;Ljava/nio/ByteBuffer;)V");
+        }
+    },
+    WRITE_BUFFERS(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadFd();
+            m.loadArgument(0);
+            m.loadArgument(1);
+            m.loadArgument(2);
+            m.callBridge("beforeWrite", "(Ljava/io/FileDescriptor;[Ljava/nio/ByteBuffer;II)V");
+        }
+    },
+    SHUTDOWN_OUTPUT(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadFd();
+            m.callBridge("beforeShutdownOutput", "(Ljava/io/FileDescriptor;)V");
+        }
+    },
+    /** {@code translateInterestOps(int)}: waiting for OP_READ before any write must start the handshake. */
+    INTEREST(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadFd();
+            m.loadArgument(0);
+            m.callBridge("beforeInterest", "(Ljava/io/FileDescriptor;I)V");
+        }
+    },
+    CLOSE(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadFd();
+            m.callBridge("closed", "(Ljava/io/FileDescriptor;)V");
+        }
+    },
+    /** {@code NioSocketImpl.accept(SocketImpl)} fills in the SocketImpl it is given. */
+    ACCEPT_INTO(false) {
+        @Override
+        void returned(HookedMethod m) {
+            m.loadArgument(0);
+            m.callBridge("afterAccept", "(Ljava/lang/Object;)V");
+        }
+    },
+    /** {@code ServerSocketChannelImpl.accept()} returns the accepted channel. */
+    ACCEPT_RETURN(false) {
+        @Override
+        void returned(HookedMethod m) {
+            m.out().visitInsn(DUP);
+            m.callBridge("afterAccept", "(Ljava/lang/Object;)V");
+        }
+    },
+    /** On exit of the methods that call the native {@code Net.listen}, which itself cannot be woven. */
+    LISTEN(false) {
+        @Override
+        void returned(HookedMethod m) {
+            m.loadFd();
+            m.callBridge("afterListen", "(Ljava/io/FileDescriptor;)V");
+        }
+    },
+    /** {@code ManagementFactory.getPlatformMBeanServer()}: the server now exists, so the MBean can join it. */
+    PLATFORM_SERVER_CREATED(false) {
+        @Override
+        void returned(HookedMethod m) {
+            m.out().visitInsn(DUP);
+            m.out().visitMethodInsn(INVOKESTATIC, PLATFORM_SERVER_BRIDGE, "created", "(Ljava/lang/Object;)V", false);
+        }
+    };
+
+    static final String BRIDGE = "io/connectx/bootstrap/SocketHookBridge";
+    static final String PLATFORM_SERVER_BRIDGE = "io/connectx/bootstrap/PlatformServerBridge";
+    private static final String AFTER_READ = "(Ljava/io/FileDescriptor;JLjava/lang/Throwable;)V";
+    private static final String AFTER_WRITE = "(Ljava/io/FileDescriptor;Ljava/lang/Throwable;)V";
+
+    private final boolean keepsFlag;
+
+    Hook(boolean keepsFlag) {
+        this.keepsFlag = keepsFlag;
+    }
+
+    /** Whether the entry code leaves a boolean in a local of its own for the exit code. */
+    boolean keepsFlag() {
+        return keepsFlag;
+    }
+
+    void enter(HookedMethod m) {
+    }
+
+    /** The write hooks share their exits: each reports how the write ended. */
+    void returned(HookedMethod m) {
+        if (isWrite()) {
+            m.loadFd();
+            m.out().visitInsn(ACONST_NULL);
+            m.callBridge("afterWrite", AFTER_WRITE);
+        }
+    }
+
+    boolean catchesThrown() {
+        return isWrite();
+    }
+
+    void thrown(HookedMethod m) {
+        if (isWrite()) {
+            m.loadFd();
+            m.out().visitInsn(SWAP);
+            m.callBridge("afterWrite", AFTER_WRITE);
+        }
+    }
+
+    private boolean isWrite() {
+        return this == WRITE_BYTES || this == WRITE_BUFFER || this == WRITE_BUFFERS;
+    }
+
+    private static void beforeRead(HookedMethod m) {
+        m.loadFd();
+        m.callBridge("beforeRead", "(Ljava/io/FileDescriptor;)V");
+    }
+
+    /** {@code afterRead(fd, 0, thrown)}, as the exit of a read that threw (its count is then 0). */
+    private static void readThrew(HookedMethod m) {
+        MethodVisitor out = m.out();
+        m.loadFd();
+        out.visitInsn(SWAP);
+        out.visitInsn(LCONST_0);
+        out.visitInsn(DUP2_X1);
+        out.visitInsn(POP2);
+        m.callBridge("afterRead", AFTER_READ);
+    }
+}

@@ -1,0 +1,32 @@
+package io.connectx.agent;
+
+/**
+ * One method to weave: its name, its parameter list as a descriptor fragment (e.g.
+ * {@code (Ljava/nio/ByteBuffer;)}; the return type may differ between JDKs and is read from the class), and
+ * the {@link Hook} woven into it. A plain class rather than a record: a record's equals, hashCode and
+ * toString are bootstrapped through invokedynamic the first time they run, inside premain.
+ */
+final class HookPoint {
+    private final String method;
+    private final String parameters;
+    private final Hook hook;
+
+    HookPoint(String method, String parameters, Hook hook) {
+        this.method = method;
+        this.parameters = parameters;
+        this.hook = hook;
+    }
+
+    Hook hook() {
+        return hook;
+    }
+
+    boolean matches(String name, String descriptor) {
+        return method.equals(name) && descriptor.startsWith(parameters);
+    }
+
+    @Override
+    public String toString() {
+        return method + parameters;
+    }
+}
