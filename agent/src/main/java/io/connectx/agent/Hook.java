@@ -68,8 +68,9 @@ enum Hook {
             out.visitJumpInsn(IFEQ, done);
             out.visitInsn(DUP);
             m.loadArgument(1);
-            out.visitInsn(SWAP);
-            m.callBridge("afterConnect", "(Ljava/io/FileDescriptor;I)V");
+            m.loadArgument(2);
+            m.loadArgument(3);
+            m.callBridge("afterConnect", "(ILjava/io/FileDescriptor;Ljava/net/InetAddress;I)V");
             out.visitLabel(done);
             m.frame(true, INTEGER);
         }

@@ -55,8 +55,8 @@ final class HookInstaller {
         }
 
         @Override
-        public void afterConnect(FileDescriptor fd, int result) {
-            sockets.afterConnect(fd, result);
+        public void afterConnect(FileDescriptor fd, InetAddress remote, int port, int result) {
+            sockets.afterConnect(fd, remote, port, result);
         }
 
         @Override

@@ -54,11 +54,12 @@ public final class SocketHookBridge {
         }
     }
 
-    public static void afterConnect(FileDescriptor fd, int result) {
+    /** The result comes first: the woven exit finds it on the operand stack and pushes the arguments after it. */
+    public static void afterConnect(int result, FileDescriptor fd, InetAddress remote, int port) {
         SocketHooks h = hooks;
         if (h != null) {
             try {
-                h.afterConnect(fd, result);
+                h.afterConnect(fd, remote, port, result);
             } catch (Throwable ignored) {
                 // the connect's result stands
             }

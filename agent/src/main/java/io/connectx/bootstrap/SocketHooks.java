@@ -21,7 +21,8 @@ public interface SocketHooks {
      */
     Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException;
 
-    void afterConnect(FileDescriptor fd, int result);
+    /** After the JDK's connect returned {@code result}, on a socket {@link #beforeConnect} set up. */
+    void afterConnect(FileDescriptor fd, InetAddress remote, int port, int result);
 
     void afterTimedConnect(FileDescriptor fd, long timeoutNanos);
 

@@ -60,7 +60,7 @@ class HookWeaverTest {
         Class<?> net = woven(NET);
         assertEquals(1, connect(net, 443));
         assertEquals(1, net.getField("bodyRuns").getInt(null));
-        assertEquals(List.of("beforeConnect 443", "afterConnect 1"), hooks.calls);
+        assertEquals(List.of("beforeConnect 443", "afterConnect 127.0.0.1:443 1"), hooks.calls);
     }
 
     @Test
@@ -235,8 +235,8 @@ class HookWeaverTest {
         }
 
         @Override
-        public void afterConnect(FileDescriptor fd, int result) {
-            calls.add("afterConnect " + result);
+        public void afterConnect(FileDescriptor fd, InetAddress remote, int port, int result) {
+            calls.add("afterConnect " + remote.getHostAddress() + ":" + port + " " + result);
         }
 
         @Override

@@ -18,8 +18,6 @@ public final class FastOpenSockets {
     private volatile int queueLength;
     private final FastOpenStats stats = new FastOpenStats();
     private final DeferredHandshakes handshakes;
-    /** The destination of the connect under way on this thread, from beforeConnect to afterConnect. */
-    private final ThreadLocal<InetSocketAddress> connecting = new ThreadLocal<>();
     private volatile boolean clientEnabled;
     private volatile boolean serverEnabled;
     private static volatile FastOpenSockets active;
@@ -98,12 +96,11 @@ public final class FastOpenSockets {
             stats.admitted.increment();
             switch (platform.enableClient(fdVal)) {
                 case ENABLED -> {
-                    connecting.set(new InetSocketAddress(address, port));
                     Integer replaced = platform.connectInPlace(fdVal, address, port);
                     if (replaced == null) {
                         return Boolean.TRUE;
                     }
-                    afterConnect(fd, replaced);
+                    afterConnect(fd, address, port, replaced);
                     return replaced;
                 }
                 case UNSUPPORTED -> {
@@ -115,7 +112,6 @@ public final class FastOpenSockets {
                 case SKIPPED -> { }
             }
         } catch (IOException e) {
-            connecting.remove();
             throw e; // the connect itself failed (connectInPlace): what the JDK's connect would have thrown
         } catch (Throwable t) {
             stats.errors.increment();
@@ -156,14 +152,12 @@ public final class FastOpenSockets {
      * Called when the JDK's connect returned {@code result} (1: connected) on a socket set up for Fast
      * Open. Connected at once while still in SYN_SENT means the kernel had a cookie and deferred the SYN.
      */
-    public void afterConnect(FileDescriptor fd, int result) {
-        InetSocketAddress destination = connecting.get();
-        connecting.remove();
+    public void afterConnect(FileDescriptor fd, InetAddress address, int port, int result) {
         try {
             int fdVal = FileDescriptors.fdVal(fd);
             if (result == 1 && platform.handshakePending(fdVal)) {
                 stats.deferred.increment();
-                handshakes.track(fd, destination);
+                handshakes.track(fd, new InetSocketAddress(address, port));
                 if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
                     ConnectxLog.debug("deferred the SYN of fd " + fdVal + " to its first write");
                 }

@@ -102,7 +102,7 @@ class FastOpenSocketsTest {
         FastOpenSockets sockets = sockets(kernel, "*:443", null);
         assertEquals(true, sockets.beforeConnect(FileDescriptor.in, HOST, 443));
         assertEquals(List.of("isStream", "enableClient", "connectInPlace"), kernel.calls);
-        sockets.afterConnect(FileDescriptor.in, 1);
+        sockets.afterConnect(FileDescriptor.in, HOST, 443, 1);
         assertEquals(1, sockets.stats().deferred());
     }
 
@@ -178,13 +178,13 @@ class FastOpenSocketsTest {
         FastOpenSockets sockets = sockets(kernel, "*:3306", null);
         FileDescriptor first = new FileDescriptor();
         sockets.beforeConnect(first, HOST, 3306);
-        sockets.afterConnect(first, 1);
+        sockets.afterConnect(first, HOST, 3306, 1);
         sockets.handshakes().beforeRead(first);
         sockets.handshakes().afterRead(first, 78, null); // the server's greeting, before any write
 
         FileDescriptor second = new FileDescriptor();
         sockets.beforeConnect(second, HOST, 3306);
-        sockets.afterConnect(second, 1);
+        sockets.afterConnect(second, HOST, 3306, 1);
         kernel.calls.clear();
         sockets.handshakes().beforeInterest(second, SelectionKey.OP_READ);
         assertEquals(List.of("startHandshake"), kernel.calls);
