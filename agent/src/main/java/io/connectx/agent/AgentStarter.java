@@ -46,6 +46,7 @@ final class AgentStarter {
             if (sockets == null) {
                 return;
             }
+            loadListenerKey(sockets, config);
             LibcBinding libc = LibcBinding.start(sockets, FastOpenPlatforms.current());
             Class<?> bridge = BootstrapBridgeInjector.inject(inst);
             JdkModules.open(inst, AgentStarter.class.getModule(), bridge.getModule());
@@ -102,11 +103,26 @@ final class AgentStarter {
         running.reconfigure((bits & KernelFastOpen.CLIENT) != 0 ? config.destinations() : null, config.firstWrite(),
                 (bits & KernelFastOpen.SERVER) != 0 ? config.listeners() : ListenPolicy.none(), config.queueLength());
         ConnectxLog.warn("reconfigured: " + describe(config));
+        loadListenerKey(running, config);
+    }
+
+    /**
+     * Reads {@code listen.keyfile} for the listeners (at start, and again on each attach, which re-keys the open
+     * ones). Only where listeners get Fast Open; on Linux only its file is read here, no native call is made
+     * before a listener exists.
+     */
+    private static void loadListenerKey(FastOpenSockets sockets, AgentConfig config) {
+        boolean server = !config.listeners().isEmpty() && (FastOpenPlatforms.current() != FastOpenPlatforms.Kind.LINUX
+                || (KernelFastOpen.sysctl().orElse(0) & KernelFastOpen.SERVER) != 0);
+        if (config.keyFile() != null || sockets.listenerKeys().file() != null) {
+            sockets.listenerKeys().load(server ? config.keyFile() : null);
+        }
     }
 
     private static String describe(AgentConfig config) {
         return "dest=" + config.destinations() + ";first=" + config.firstWrite().name().toLowerCase(Locale.ROOT)
-                + (config.listeners().isEmpty() ? "" : ";listen=" + config.listeners() + ";listen.qlen=" + config.queueLength());
+                + (config.listeners().isEmpty() ? "" : ";listen=" + config.listeners() + ";listen.qlen=" + config.queueLength()
+                        + (config.keyFile() == null ? "" : ";listen.keyfile=" + config.keyFile()));
     }
 
     /** The Fast Open logic for this OS and kernel, or null (after saying why) where there is none. */

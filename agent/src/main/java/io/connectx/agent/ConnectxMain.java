@@ -41,8 +41,8 @@ public final class ConnectxMain {
 
                 settings (first found wins: agent argument, then -Dconnectx.KEY, then CONNECTX_KEY):""");
         for (Setting s : Setting.values()) {
-            System.out.printf("  %-12s default %-14s %s%n", s.key(), s.defaultValue(), s.meaning());
-            System.out.printf("  %-12s as -D%s=... or %s=...%n", "", s.propertyName(), s.envName());
+            System.out.printf("  %-15s default %-14s %s%n", s.key(), s.defaultValue(), s.meaning());
+            System.out.printf("  %-15s as -D%s=... or %s=...%n", "", s.propertyName(), s.envName());
         }
         System.out.println("""
 

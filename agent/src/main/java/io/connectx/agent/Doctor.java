@@ -1,5 +1,7 @@
 package io.connectx.agent;
 
+import io.connectx.provider.FastOpenSockets;
+import io.connectx.provider.ListenerKeys;
 import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.KernelFastOpen;
 import io.connectx.sys.LinuxSockets;
@@ -58,6 +60,7 @@ final class Doctor {
             if (target == null || peer != null) {
                 if (startAgentLogic(peer)) {
                     boolean loopback = (bits & KernelFastOpen.SERVER) != 0 ? probeLoopback() : skipLoopback();
+                    reportListenerKey((bits & KernelFastOpen.SERVER) != 0);
                     proven = peer == null ? loopback : probePeer(peer) && (loopback || (bits & KernelFastOpen.SERVER) == 0);
                 }
             }
@@ -156,6 +159,29 @@ final class Doctor {
         }
         line("PASS", "agent", "the agent's logic is active in this JVM (dest=" + dest + ";listen=*)");
         return true;
+    }
+
+    /**
+     * Which key listeners use: the namespace's, or their own from {@code listen.keyfile} (as -Dconnectx.listen.keyfile
+     * or CONNECTX_LISTEN_KEYFILE gives it to doctor). Never the key itself.
+     */
+    private void reportListenerKey(boolean server) {
+        FastOpenSockets sockets = FastOpenSockets.active();
+        if (sockets == null) {
+            return;
+        }
+        ListenerKeys keys = sockets.listenerKeys();
+        if (!server) {
+            line("WARN", "key", "not checked: listeners need the server bit 2; " + FIX_SYSCTL);
+        } else if (keys.failure() != null || (keys.file() != null && !keys.ownKey())) {
+            line("FAIL", "key", keys.describe() + "; fix: the file named, chmod 600, readable by the server's user");
+        } else if (keys.ownKey()) {
+            line("PASS", "key", keys.describe() + (sockets.stats().listenersKeyed() > 0
+                    ? "; the loopback probe's listener held it" : ""));
+        } else {
+            line("PASS", "key", keys.describe() + "; servers that share an address (direct server return, anycast)"
+                    + " need one key: set listen.keyfile");
+        }
     }
 
     private boolean skipLoopback() {

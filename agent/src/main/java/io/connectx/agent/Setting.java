@@ -15,6 +15,9 @@ public enum Setting {
             + " always or never"),
     LISTEN("listen", "(none)", "listening ports that accept Fast Open: PORT,... or *"),
     LISTEN_QLEN("listen.qlen", "256", "queue of pending Fast Open requests per listener"),
+    LISTEN_KEYFILE("listen.keyfile", "(none)", "file holding the listeners' own Fast Open key, shared by every server"
+            + " behind one address: 32 hex digits (or 8-8-8-8), or PRIMARY,BACKUP; re-read by each attach;"
+            + " none: the namespace's key"),
     SUMMARY("summary", "false", "true: print one line of counters at JVM exit"),
     LOG("log", "warn", "debug, info, warn or off; runtime messages go through System.Logger");
 

@@ -22,6 +22,11 @@ public final class LinuxSocketOptions {
     public static final int TCP_FASTOPEN = 23;
     /** include/uapi/linux/tcp.h: client side, defer the SYN to the first write (Linux 4.11). */
     public static final int TCP_FASTOPEN_CONNECT = 30;
+    /**
+     * include/uapi/linux/tcp.h: a listener's own Fast Open key (Linux 4.20), 16 bytes, or 32 for a primary
+     * and a backup (net/ipv4/tcp.c do_tcp_setsockopt, TCP_FASTOPEN_KEY_LENGTH / TCP_FASTOPEN_KEY_BUF_LENGTH).
+     */
+    public static final int TCP_FASTOPEN_KEY = 33;
     /** include/linux/socket.h */
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;

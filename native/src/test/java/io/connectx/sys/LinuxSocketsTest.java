@@ -47,4 +47,19 @@ class LinuxSocketsTest {
             assertFalse(TcpInfo.of(FileDescriptors.of(accepted)).synData());
         }
     }
+
+    @Test
+    void aListenerTakesAFastOpenKeyOfSixteenBytesOrAPrimaryAndABackupAndNoOtherLength() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            int fd = FileDescriptors.of(listener);
+            LinuxSockets.setFastOpenKey(fd, new byte[16]);
+            LinuxSockets.setFastOpenKey(fd, new byte[32]);
+            byte[] wrong = new byte[24];
+            java.util.Arrays.fill(wrong, (byte) 0x5a);
+            com.sun.jna.LastErrorException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    com.sun.jna.LastErrorException.class, () -> LinuxSockets.setFastOpenKey(fd, wrong));
+            assertEquals(Errno.EINVAL, e.getErrorCode());
+            assertFalse(e.getMessage().contains("5a") || e.getMessage().contains("5A") || e.getMessage().contains("Z"), e.getMessage());
+        }
+    }
 }

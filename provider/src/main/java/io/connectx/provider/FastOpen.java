@@ -47,6 +47,16 @@ public interface FastOpen {
     Outcome enableServer(int fd, int queueLength);
 
     /**
+     * Gives a listener its own Fast Open key, in place of the system's: {@code key} is 16 bytes, or 32 for a
+     * primary (which makes and checks cookies) and a backup (which only checks them). ENABLED when set;
+     * UNSUPPORTED when this kernel takes no such key, or not that length (a backup); SKIPPED when the socket
+     * refused it (closed, say). Never echoes the key, in an exception or anywhere else.
+     */
+    default Outcome setListenerKey(int fd, byte[] key) {
+        return Outcome.UNSUPPORTED;
+    }
+
+    /**
      * Where Fast Open replaces connect(2) instead of preparing the socket for it (Darwin: connectx(2) with
      * CONNECT_RESUME_ON_READ_WRITE | CONNECT_DATA_IDEMPOTENT), connects here after {@link #enableClient}
      * and returns what the JDK's {@code Net.connect} would have: 1 connected, -2 (IOStatus.UNAVAILABLE) in

@@ -28,4 +28,13 @@ public interface FastOpenMXBean {
     long getListenersEnabled();
 
     long getSynDataAccepted();
+
+    /** Reads of {@code listen.keyfile} that gave a key (at start, and on each attach). */
+    long getKeyLoads();
+
+    /** Reads of {@code listen.keyfile} that failed; listeners then use the namespace's key. */
+    long getKeyLoadFailures();
+
+    /** Times a listener was given the key file's key: when it listened, and on each re-key. */
+    long getListenersKeyed();
 }

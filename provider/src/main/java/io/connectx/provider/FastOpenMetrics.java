@@ -24,7 +24,8 @@ public final class FastOpenMetrics implements FastOpenMXBean {
 
     /**
      * The exit summary: {@code connectx: 120 connects, 118 admitted, 117 carried SYN data (saved ~117 round
-     * trips), 0 errors}, and for a JVM with Fast Open listeners {@code ; 2 listeners accepted SYN data on 40 connections}.
+     * trips), 0 errors}, and for a JVM with Fast Open listeners {@code ; 2 listeners accepted SYN data on 40 connections},
+     * and with a key file {@code ; 3 key loads, 0 failed}.
      */
     public static String summary(FastOpenStats stats) {
         long carried = stats.synDataAcked();
@@ -32,6 +33,9 @@ public final class FastOpenMetrics implements FastOpenMXBean {
                 + " carried SYN data (saved ~" + carried + " round trips), " + stats.errors() + " errors";
         if (stats.listenersEnabled() > 0) {
             line += "; " + stats.listenersEnabled() + " listeners accepted SYN data on " + stats.synDataAccepted() + " connections";
+        }
+        if (stats.keyLoads() + stats.keyLoadFailures() > 0) {
+            line += "; " + stats.keyLoads() + " key loads, " + stats.keyLoadFailures() + " failed";
         }
         return line;
     }
@@ -80,6 +84,21 @@ public final class FastOpenMetrics implements FastOpenMXBean {
     @Override
     public long getListenersEnabled() {
         return stats.listenersEnabled();
+    }
+
+    @Override
+    public long getKeyLoads() {
+        return stats.keyLoads();
+    }
+
+    @Override
+    public long getKeyLoadFailures() {
+        return stats.keyLoadFailures();
+    }
+
+    @Override
+    public long getListenersKeyed() {
+        return stats.listenersKeyed();
     }
 
     @Override

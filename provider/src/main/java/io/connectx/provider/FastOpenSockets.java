@@ -18,6 +18,7 @@ public final class FastOpenSockets {
     private volatile int queueLength;
     private final FastOpenStats stats = new FastOpenStats();
     private final DeferredHandshakes handshakes;
+    private final ListenerKeys listenerKeys;
     private volatile boolean clientEnabled;
     private volatile boolean serverEnabled;
     private static volatile FastOpenSockets active;
@@ -30,6 +31,7 @@ public final class FastOpenSockets {
             ListenPolicy listeners, int queueLength) {
         this.platform = platform;
         this.handshakes = new DeferredHandshakes(platform, firstWrite, stats);
+        this.listenerKeys = new ListenerKeys(platform, stats);
         this.destinations = destinations;
         this.listeners = listeners;
         this.queueLength = queueLength;
@@ -59,6 +61,11 @@ public final class FastOpenSockets {
     public void disable() {
         clientEnabled = false;
         serverEnabled = false;
+    }
+
+    /** The listeners this instance enabled, and the key they share ({@code listen.keyfile}). */
+    public ListenerKeys listenerKeys() {
+        return listenerKeys;
     }
 
     /** The sockets between a deferred connect and their handshake. */
@@ -201,7 +208,10 @@ public final class FastOpenSockets {
                 return;
             }
             switch (platform.enableServer(fdVal, queueLength)) {
-                case ENABLED -> stats.listenersEnabled.increment();
+                case ENABLED -> {
+                    stats.listenersEnabled.increment();
+                    listenerKeys.enabled(fd, fdVal);
+                }
                 case UNSUPPORTED -> {
                     serverEnabled = false;
                     stats.fallbacks.increment();

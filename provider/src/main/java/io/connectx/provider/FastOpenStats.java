@@ -14,6 +14,9 @@ public final class FastOpenStats {
     final LongAdder replayUnsafeHeld = new LongAdder();
     final LongAdder synDataAcked = new LongAdder();
     final LongAdder synDataAccepted = new LongAdder();
+    final LongAdder keyLoads = new LongAdder();
+    final LongAdder keyLoadFailures = new LongAdder();
+    final LongAdder listenersKeyed = new LongAdder();
     /**
      * Proof per connection costs a getsockopt(TCP_INFO) when a handshake completes; it is only taken once
      * somebody wants it (a read of the counters, or the exit summary).
@@ -73,5 +76,20 @@ public final class FastOpenStats {
 
     public long listenersEnabled() {
         return listenersEnabled.sum();
+    }
+
+    /** Reads of {@code listen.keyfile} that gave a key. */
+    public long keyLoads() {
+        return keyLoads.sum();
+    }
+
+    /** Reads of {@code listen.keyfile} that failed (unreadable, malformed, wrong length). */
+    public long keyLoadFailures() {
+        return keyLoadFailures.sum();
+    }
+
+    /** Times a listener was given the key file's key: at listen, and on each re-key. */
+    public long listenersKeyed() {
+        return listenersKeyed.sum();
     }
 }

@@ -14,7 +14,8 @@ import io.connectx.sys.TcpInfo;
  * Linux: {@code TCP_FASTOPEN_CONNECT} (4.11+) on the client, the kernel's own equivalent of Darwin's
  * CONNECT_RESUME_ON_READ_WRITE: connect returns at once when a cookie is cached and every write path of
  * the JDK (TLS, gathering writes, transferTo) then carries its first bytes in the SYN.
- * {@code TCP_FASTOPEN} with a queue length on the listener, set before listen(2).
+ * {@code TCP_FASTOPEN} with a queue length on the listener, set before listen(2), and {@code TCP_FASTOPEN_KEY}
+ * when the listener has a key of its own.
  */
 public final class LinuxFastOpen implements FastOpen {
 
@@ -66,6 +67,21 @@ public final class LinuxFastOpen implements FastOpen {
     @Override
     public Outcome enableServer(int fd, int queueLength) {
         return setTcpOption(fd, TCP_FASTOPEN, queueLength);
+    }
+
+    @Override
+    public Outcome setListenerKey(int fd, byte[] key) {
+        try {
+            LinuxSockets.setFastOpenKey(fd, key);
+            return Outcome.ENABLED;
+        } catch (LastErrorException e) {
+            return switch (e.getErrorCode()) {
+                // ENOPROTOOPT: older than Linux 4.20. EINVAL: the only length check in do_tcp_setsockopt, so a
+                // kernel that predates backup keys refusing 32 bytes.
+                case Errno.ENOPROTOOPT, Errno.EINVAL -> Outcome.UNSUPPORTED;
+                default -> Outcome.SKIPPED;
+            };
+        }
     }
 
     @Override

@@ -17,7 +17,7 @@ class FastOpenSocketsTest {
     private static final InetAddress HOST = InetAddress.getLoopbackAddress();
 
     /** Records calls, answers as told. */
-    static final class ScriptedKernel implements FastOpen {
+    static class ScriptedKernel implements FastOpen {
         final List<String> calls = new ArrayList<>();
         boolean stream = true;
         Outcome client = Outcome.ENABLED;
