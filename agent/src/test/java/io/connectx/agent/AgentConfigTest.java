@@ -51,6 +51,21 @@ class AgentConfigTest {
     }
 
     @Test
+    void theKeyFileIsOnlyAPathUntilTheListenersNeedIt() throws Exception {
+        assertEquals(null, AgentConfig.resolve("listen=80", props(), Map.of()).keyFile());
+        assertEquals(java.nio.file.Path.of("/etc/connectx/tfo.key"),
+                AgentConfig.resolve("listen=80;listen.keyfile=/etc/connectx/tfo.key", props(), Map.of()).keyFile());
+        assertEquals(java.nio.file.Path.of("/run/tfo.key"),
+                AgentConfig.resolve("listen=80", props(), Map.of("CONNECTX_LISTEN_KEYFILE", "/run/tfo.key")).keyFile());
+        assertEquals(java.nio.file.Path.of("/missing/is/fine/here"),
+                AgentConfig.resolve("listen.keyfile=/missing/is/fine/here;listen=80", props(), Map.of()).keyFile(),
+                "a file that cannot be read costs the listeners their own key, never the configuration");
+        AgentConfig.ConfigException nul = assertThrows(AgentConfig.ConfigException.class,
+                () -> AgentConfig.resolve("listen=80", props("connectx.listen.keyfile", "a\u0000b"), Map.of()));
+        assertTrue(nul.getMessage().startsWith("bad listen.keyfile"), nul.getMessage());
+    }
+
+    @Test
     void severalKeysAndATrailingSeparator() throws Exception {
         AgentConfig config = AgentConfig.resolve("dest=*:8080,[::1]:9;listen=8080;listen.qlen=16;", props(), Map.of());
         assertTrue(config.destinations().admits(ADDR, 8080));

@@ -13,7 +13,8 @@ import javax.management.ObjectName;
  */
 public final class MetricsApp {
     static final String[] ATTRIBUTES = {"Connects", "Admitted", "Deferred", "SynDataAcked", "ReadFirstTriggers",
-        "ReplayUnsafeHeld", "Fallbacks", "Errors", "ListenersEnabled", "SynDataAccepted"};
+        "ReplayUnsafeHeld", "Fallbacks", "Errors", "ListenersEnabled", "SynDataAccepted", "KeyLoads", "KeyLoadFailures",
+        "ListenersKeyed"};
 
     private MetricsApp() {
     }

@@ -30,7 +30,7 @@ class OperabilityIT {
     void doctorPassesOnThisHostAndProvesSynDataOnBothEnds() throws Exception {
         ChildJvm.Result r = cli(new ChildJvm(), "doctor");
         assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
-        for (String check : List.of("os", "client", "server", "jdk", "jna", "agent", "loopback")) {
+        for (String check : List.of("os", "client", "server", "jdk", "jna", "agent", "loopback", "key")) {
             assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith("PASS  " + check + " ")), check + "\n" + r.stdout());
         }
         assertTrue(r.stdout().endsWith("doctor: PASSED\n"), r.stdout());
@@ -82,6 +82,42 @@ class OperabilityIT {
         }
     }
 
+    @Test
+    void doctorSaysWhichKeyListenersUseAndNeverTheKey() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("connectx-doctor-key");
+        try (NetworkLab lab = NetworkLab.create()) {
+            String key = "8f3a61c2-9b07d4e5-1c6f8a20-73de5b94";
+            java.nio.file.Path file = dir.resolve("tfo.key");
+            java.nio.file.Files.writeString(file, key + "\n");
+            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            ChildJvm.Result own = cli(lab.jvm().env("CONNECTX_LISTEN_KEYFILE", file.toString()), "doctor");
+            assertEquals(0, own.exitCode(), own.stdout() + own.stderr());
+            assertTrue(own.stdout().contains("PASS  key       listeners use keys of their own from " + file
+                    + " (one key); the loopback probe's listener held it"), own.stdout());
+            assertTrue(own.stdout().lines().anyMatch(l -> l.startsWith("PASS  loopback ")), own.stdout());
+            for (String group : key.split("-")) {
+                assertTrue(!(own.stdout() + own.stderr()).contains(group), "the key reached doctor's output:\n" + own.stdout());
+            }
+
+            ChildJvm.Result namespace = cli(lab.jvm(), "doctor");
+            assertEquals(0, namespace.exitCode(), namespace.stdout());
+            assertTrue(namespace.stdout().contains("PASS  key       listeners use the namespace's key"
+                    + " (net.ipv4.tcp_fastopen_key); servers that share an address"), namespace.stdout());
+
+            java.nio.file.Files.writeString(file, key + "," + key + "," + key);
+            ChildJvm.Result bad = cli(lab.jvm().env("CONNECTX_LISTEN_KEYFILE", file.toString()), "doctor");
+            assertEquals(1, bad.exitCode(), bad.stdout());
+            assertTrue(bad.stdout().contains("FAIL  key       listeners use the namespace's key (net.ipv4.tcp_fastopen_key):"
+                    + " listen.keyfile " + file + ": found 3 keys; expected one key"), bad.stdout());
+            assertTrue(bad.stdout().lines().anyMatch(l -> l.startsWith("PASS  loopback ")),
+                    "server Fast Open stays on with the namespace's key\n" + bad.stdout());
+            assertTrue(!bad.stdout().contains(key.substring(0, 8)), bad.stdout());
+        } finally {
+            java.nio.file.Files.deleteIfExists(dir.resolve("tfo.key"));
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
     /** JNA told to look nowhere for its native library: what a host without a usable one looks like. */
     static final List<String> JNA_UNLOADABLE = List.of("-Djna.nosys=true", "-Djna.noclasspath=true",
             "-Djna.boot.library.path=/nonexistent");
@@ -121,7 +157,7 @@ class OperabilityIT {
     void helpListsEveryKeyInItsThreeForms() throws Exception {
         ChildJvm.Result r = cli(new ChildJvm(), "help");
         assertEquals(0, r.exitCode());
-        for (String key : List.of("dest", "first", "listen", "listen.qlen", "summary", "log")) {
+        for (String key : List.of("dest", "first", "listen", "listen.qlen", "listen.keyfile", "summary", "log")) {
             String env = "CONNECTX_" + key.replace('.', '_').toUpperCase();
             assertTrue(r.stdout().contains("-Dconnectx." + key + "=") && r.stdout().contains(env + "="), key + "\n" + r.stdout());
         }
