@@ -149,6 +149,32 @@ class FleetKeyIT {
         }
     }
 
+    /**
+     * A server keyed by the sysctl (as nginx or HAProxy are) next to one keyed by the file, from one text:
+     * the file's text must be read as the kernel reads the sysctl's, 32-bit words little-endian.
+     */
+    @Test
+    void theSysctlAndTheKeyFileReadOneTextAsOneKey() throws Exception {
+        requireCurl();
+        String key = randomKey();
+        Path file = keyFile("fleet.key", key, "rw-------");
+        try (FleetLab lab = FleetLab.create()) {
+            lab.run(lab.serverA, "sysctl", "-q", "-w", "net.ipv4.tcp_fastopen_key=" + dashed(key));
+            try (ChildJvm.Running a = lab.jvm(lab.serverA).agent("listen=" + PORT)
+                        .args("-cp", SampleApps.classPath(), JdkHttpServerApp.class.getName(), FleetLab.VIP, String.valueOf(PORT))
+                        .start("listening");
+                    ChildJvm.Running b = lab.jvm(lab.serverB).agent("listen=" + PORT + ";listen.keyfile=" + file)
+                        .args("-cp", SampleApps.classPath(), ChannelHttpServerApp.class.getName(), FleetLab.VIP, String.valueOf(PORT))
+                        .start("listening")) {
+                Step step = measure(lab, "sysctl key and key file", EVERY_CURL, EVERY_JDK);
+                System.out.println("FleetKeyIT on JDK " + Runtime.version().feature() + ":\n  " + step);
+                assertEquals(EVERY_CURL + EVERY_JDK - 1, step.sent(), "the very first connection fetched a cookie: " + step);
+                assertEquals(0, step.refused(), step.toString());
+                assertTrue(step.passiveA() > 0 && step.passiveB() > 0, "both servers accepted a cookie: " + step);
+            }
+        }
+    }
+
     /** Bounded away from none and from all; see the class comment for the bound. */
     private static void assertAboutHalf(Step step, int sent) {
         assertEquals(sent, step.sent(), step.toString());
