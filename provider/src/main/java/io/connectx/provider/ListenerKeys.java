@@ -21,8 +21,8 @@ import java.util.WeakHashMap;
  * already belong to another socket: so each listener is known by its socket's inode as well
  * ({@code /proc/self/fd/N} reads {@code socket:[INODE]}), and one whose number no longer leads to that
  * socket is dropped, not keyed. (A close in the moment between that check and the setsockopt could still
- * reach the socket that takes the number; a key on a socket that does not listen with Fast Open is never
- * used, tcp_try_fastopen reads it from a listener's queue only.) At most {@link #MAX_TRACKED} are held; one beyond that still gets the key
+ * reach the socket that takes the number; a socket's own key is read only while it listens with Fast Open,
+ * from its accept queue in tcp_fastopen_cookie_gen_check, so a client socket never uses it.) At most {@link #MAX_TRACKED} are held; one beyond that still gets the key
  * when it listens, but not a later one.
  *
  * <p>The kernel cannot give a listener back the namespace's key: a listener keyed once keeps its key
