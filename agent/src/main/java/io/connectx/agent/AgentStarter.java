@@ -112,11 +112,12 @@ final class AgentStarter {
      * before a listener exists.
      */
     private static void loadListenerKey(FastOpenSockets sockets, AgentConfig config) {
+        if (config.keyFile() == null && sockets.listenerKeys().file() == null) {
+            return; // no key file, now or before: nothing to read, nothing to drop
+        }
         boolean server = !config.listeners().isEmpty() && (FastOpenPlatforms.current() != FastOpenPlatforms.Kind.LINUX
                 || (KernelFastOpen.sysctl().orElse(0) & KernelFastOpen.SERVER) != 0);
-        if (config.keyFile() != null || sockets.listenerKeys().file() != null) {
-            sockets.listenerKeys().load(server ? config.keyFile() : null);
-        }
+        sockets.listenerKeys().load(server ? config.keyFile() : null);
     }
 
     private static String describe(AgentConfig config) {
