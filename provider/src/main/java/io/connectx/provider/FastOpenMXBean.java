@@ -1,5 +1,7 @@
 package io.connectx.provider;
 
+import javax.management.openmbean.CompositeData;
+
 /**
  * The agent's counters as a platform MXBean, {@code io.connectx:type=FastOpen}. Reading
  * {@code SynDataAcked} or {@code SynDataAccepted} turns on the per-connection TCP_INFO check behind them;
@@ -28,4 +30,12 @@ public interface FastOpenMXBean {
     long getListenersEnabled();
 
     long getSynDataAccepted();
+
+    /**
+     * Per destination ({@code address:port}), the most recent 256, most recently used first: counts of
+     * connects, SYN data acknowledged, cookie requests, SYN data not acknowledged, held first writes,
+     * read-first triggers, errors and closes before any SYN. The first read starts the counting; until
+     * then it costs the connect path nothing and the array is empty.
+     */
+    CompositeData[] getDestinations();
 }

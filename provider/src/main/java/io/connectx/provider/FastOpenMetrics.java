@@ -3,6 +3,7 @@ package io.connectx.provider;
 import java.lang.management.ManagementFactory;
 import javax.management.JMException;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
 
 /** {@link FastOpenStats} as the platform MXBean {@value FastOpenMXBean#OBJECT_NAME}. */
 public final class FastOpenMetrics implements FastOpenMXBean {
@@ -80,6 +81,11 @@ public final class FastOpenMetrics implements FastOpenMXBean {
     @Override
     public long getListenersEnabled() {
         return stats.listenersEnabled();
+    }
+
+    @Override
+    public CompositeData[] getDestinations() {
+        return stats.outcomes().destinations();
     }
 
     @Override
