@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
-import javax.management.openmbean.CompositeData;
 
 /**
  * Owns the per-connection outcomes: creates a {@link ConnectionOutcome} at admission when somebody
@@ -67,8 +66,11 @@ public final class ConnectionOutcomes {
         return recorderRunning() && FlightRecorderEvents.acceptEnabled();
     }
 
-    /** An accepted connection (a SocketImpl filled in by accept, or a SocketChannel), with TCP_INFO's SYN-data bit. */
-    public void accepted(Object accepted, boolean synData) {
+    /**
+     * An accepted connection (a SocketImpl filled in by accept, or a SocketChannel), with TCP_INFO's SYN-data
+     * bit. Recorded when its local port is one of {@code listeners}, whose listeners connectx enabled.
+     */
+    public void accepted(Object accepted, boolean synData, ListenPolicy listeners) {
         if (!recorderRunning()) {
             return;
         }
@@ -93,9 +95,11 @@ public final class ConnectionOutcomes {
                 peerPort = impl.peerPort();
             }
         } catch (Exception e) {
-            // Closed meanwhile: the event still says whether the SYN carried data.
+            return; // closed meanwhile, or java.net not open to us: the listener is unknown
         }
-        FlightRecorderEvents.accepted(localPort, peer, peerPort, synData);
+        if (localPort > 0 && listeners.admits(localPort)) {
+            FlightRecorderEvents.accepted(localPort, peer, peerPort, synData);
+        }
     }
 
     /**
@@ -103,7 +107,7 @@ public final class ConnectionOutcomes {
      * {@value DestinationCounters#MAX_DESTINATIONS}. The first read starts the counting (and the TCP_INFO
      * read per connection that SYN data acknowledgement needs); until then it costs the connect path nothing.
      */
-    public CompositeData[] destinations() {
+    public DestinationCounts[] destinations() {
         DestinationCounters counters = destinations;
         if (counters == null) {
             synchronized (this) {

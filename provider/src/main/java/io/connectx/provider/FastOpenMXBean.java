@@ -1,7 +1,5 @@
 package io.connectx.provider;
 
-import javax.management.openmbean.CompositeData;
-
 /**
  * The agent's counters as a platform MXBean, {@code io.connectx:type=FastOpen}. Reading
  * {@code SynDataAcked} or {@code SynDataAccepted} turns on the per-connection TCP_INFO check behind them;
@@ -37,5 +35,5 @@ public interface FastOpenMXBean {
      * read-first triggers, errors and closes before any SYN. The first read starts the counting; until
      * then it costs the connect path nothing and the array is empty.
      */
-    CompositeData[] getDestinations();
+    DestinationCounts[] getDestinations();
 }

@@ -3,7 +3,6 @@ package io.connectx.provider;
 import java.lang.management.ManagementFactory;
 import javax.management.JMException;
 import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
 
 /** {@link FastOpenStats} as the platform MXBean {@value FastOpenMXBean#OBJECT_NAME}. */
 public final class FastOpenMetrics implements FastOpenMXBean {
@@ -84,7 +83,7 @@ public final class FastOpenMetrics implements FastOpenMXBean {
     }
 
     @Override
-    public CompositeData[] getDestinations() {
+    public DestinationCounts[] getDestinations() {
         return stats.outcomes().destinations();
     }
 

@@ -205,7 +205,7 @@ public final class FastOpenSockets {
             stats.synDataAccepted.increment();
         }
         if (event) {
-            stats.outcomes().accepted(accepted, synData);
+            stats.outcomes().accepted(accepted, synData, listeners);
         }
     }
 
