@@ -76,6 +76,7 @@ class FlightRecorderIT {
             assertEquals(after.since(before, TcpExtCounters.ACTIVE), count(outcomes, "SYN_DATA_ACKED"),
                     "settings=" + settings + ", jfr print:\n" + printed);
             assertTrue(printed.contains("port = " + PORT) && printed.contains("address = \"" + HOST + "\""), printed);
+            assertFalse(printed.contains("stackTrace"), "no stack trace is recorded:\n" + printed);
             return outcomes;
         } finally {
             Files.deleteIfExists(recording);
