@@ -175,7 +175,7 @@ final class HookInstaller {
             }
             try {
                 sockets.afterAccept(accepted instanceof Channel channel ? FileDescriptors.of(channel)
-                        : FileDescriptors.ofSocketImpl(accepted));
+                        : FileDescriptors.ofSocketImpl(accepted), accepted);
             } catch (Throwable t) {
                 internalError(t);
             }

@@ -60,9 +60,12 @@ public final class DeferredHandshakes {
         /** The first write went out with the SYN. */
         volatile boolean inSyn;
         volatile IOException failure;
+        /** What became of the connection, for the Flight Recorder event and the per-destination counts. */
+        final ConnectionOutcome outcome;
 
-        Pending(InetSocketAddress destination) {
+        Pending(InetSocketAddress destination, ConnectionOutcome outcome) {
             this.destination = destination;
+            this.outcome = outcome;
         }
 
         /** Claims the SYN; true for the one caller that gets it. */
@@ -112,7 +115,11 @@ public final class DeferredHandshakes {
     }
 
     void track(FileDescriptor fd, InetSocketAddress destination) {
-        pending.put(fd, new Pending(destination));
+        track(fd, destination, ConnectionOutcome.UNOBSERVED);
+    }
+
+    void track(FileDescriptor fd, InetSocketAddress destination, ConnectionOutcome outcome) {
+        pending.put(fd, new Pending(destination, outcome));
     }
 
     /** {@code Socket.connect(addr, timeout)} and the socket adaptor's timed connect: the handshake must finish in time. */
@@ -177,9 +184,11 @@ public final class DeferredHandshakes {
                 p.sendTimeoutSet = true;
             }
             p.inSyn = true;
+            p.outcome.firstWriteInSyn();
             return; // this write sends the SYN, with its data in it
         }
         stats.replayUnsafeHeld.increment();
+        p.outcome.heldReplayUnsafe();
         if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
             ConnectxLog.debug("held a first write that is not known to be replay-safe out of the SYN of fd " + fdVal);
         }
@@ -264,19 +273,33 @@ public final class DeferredHandshakes {
 
     public void closed(FileDescriptor fd) {
         if (!pending.isEmpty()) {
-            pending.remove(fd);
+            Pending p = pending.remove(fd);
+            if (p != null) {
+                p.outcome.closed(platform, FileDescriptors.fdVal(fd));
+            }
         }
     }
 
-    /** The handshake is done: stop tracking, and prove the SYN data when someone wants the proof. */
+    /**
+     * The handshake is done: stop tracking, and prove the SYN data (TCP_INFO) when someone wants the proof
+     * or observes this connection's outcome.
+     */
     private void completed(FileDescriptor fd, Pending p) {
-        if (pending.remove(fd) != null && p.inSyn && stats.proofWanted()) {
-            if (platform.synData(FileDescriptors.fdVal(fd))) {
-                stats.synDataAcked.increment();
-            } else {
-                stats.fallbacks.increment();
+        if (pending.remove(fd) == null) {
+            return;
+        }
+        boolean acked = false;
+        if (p.inSyn && (stats.proofWanted() || p.outcome.isObserved())) {
+            acked = platform.synData(FileDescriptors.fdVal(fd));
+            if (stats.proofWanted()) {
+                if (acked) {
+                    stats.synDataAcked.increment();
+                } else {
+                    stats.fallbacks.increment();
+                }
             }
         }
+        p.outcome.handshakeCompleted(acked);
     }
 
     private Pending lookup(FileDescriptor fd) {
@@ -288,6 +311,7 @@ public final class DeferredHandshakes {
     private void trigger(FileDescriptor fd, Pending p) {
         if (p.claim() && pending.get(fd) == p) {
             stats.readFirstTriggers.increment();
+            p.outcome.readFirst();
             if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
                 ConnectxLog.debug("read before write: started the handshake of fd " + FileDescriptors.fdVal(fd));
             }
@@ -303,6 +327,7 @@ public final class DeferredHandshakes {
             if (error != 0) {
                 IOException failure = ConnectFailures.of(error);
                 p.failure = failure;
+                p.outcome.failed();
                 throw failure;
             }
             if (!platform.handshakePending(fdVal)) {
@@ -312,6 +337,7 @@ public final class DeferredHandshakes {
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
                 pending.remove(fd);
+                p.outcome.failed();
                 throw new SocketTimeoutException("Connect timed out");
             }
             platform.awaitWritable(fdVal, (int) Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, POLL_SLICE_MILLIS));
@@ -333,6 +359,7 @@ public final class DeferredHandshakes {
         }
         p.failure = mapped;
         stats.errors.increment();
+        p.outcome.failed();
         return mapped;
     }
 

@@ -37,4 +37,12 @@ public interface FastOpenMXBean {
 
     /** Times a listener was given the key file's key: when it listened, and on each re-key. */
     long getListenersKeyed();
+
+    /**
+     * Per destination ({@code address:port}), the most recent 256, most recently used first: counts of
+     * connects, SYN data acknowledged, cookie requests, SYN data not acknowledged, held first writes,
+     * read-first triggers, errors and closes before any SYN. The first read starts the counting; until
+     * then it costs the connect path nothing and the array is empty.
+     */
+    DestinationCounts[] getDestinations();
 }

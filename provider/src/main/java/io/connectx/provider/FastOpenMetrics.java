@@ -102,6 +102,11 @@ public final class FastOpenMetrics implements FastOpenMXBean {
     }
 
     @Override
+    public DestinationCounts[] getDestinations() {
+        return stats.outcomes().destinations();
+    }
+
+    @Override
     public long getSynDataAccepted() {
         stats.wantProof();
         return stats.synDataAccepted();

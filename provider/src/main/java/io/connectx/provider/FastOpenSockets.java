@@ -103,6 +103,7 @@ public final class FastOpenSockets {
             stats.admitted.increment();
             switch (platform.enableClient(fdVal)) {
                 case ENABLED -> {
+                    stats.outcomes().connecting(address, port);
                     Integer replaced = platform.connectInPlace(fdVal, address, port);
                     if (replaced == null) {
                         return Boolean.TRUE;
@@ -162,12 +163,15 @@ public final class FastOpenSockets {
     public void afterConnect(FileDescriptor fd, InetAddress address, int port, int result) {
         try {
             int fdVal = FileDescriptors.fdVal(fd);
+            ConnectionOutcome outcome = stats.outcomes().connected(address, port);
             if (result == 1 && platform.handshakePending(fdVal)) {
                 stats.deferred.increment();
-                handshakes.track(fd, new InetSocketAddress(address, port));
+                handshakes.track(fd, new InetSocketAddress(address, port), outcome);
                 if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
                     ConnectxLog.debug("deferred the SYN of fd " + fdVal + " to its first write");
                 }
+            } else {
+                outcome.notDeferred();
             }
         } catch (Throwable t) {
             stats.errors.increment();
@@ -175,22 +179,40 @@ public final class FastOpenSockets {
         }
     }
 
-    /** Whether accepted connections are being checked for SYN data: proof wanted, and listeners enabled. */
+    /**
+     * Whether accepted connections are being checked for SYN data: listeners enabled, and proof wanted or
+     * a recording enabling {@code io.connectx.FastOpenAccept}.
+     */
     public boolean checksAccepted() {
-        return serverEnabled && stats.proofWanted();
+        return serverEnabled && (stats.proofWanted() || stats.outcomes().acceptEventsEnabled());
     }
 
     /** Called with each accepted connection's fd; counts SYN data once proof is wanted. */
     public void afterAccept(int fdVal) {
-        if (!serverEnabled || !stats.proofWanted() || fdVal < 0) {
+        afterAccept(fdVal, null);
+    }
+
+    /**
+     * Called with each accepted connection's fd and what accept filled in or returned (a SocketImpl or a
+     * SocketChannel): counts SYN data once proof is wanted, and records the accept event while a recording wants it.
+     */
+    public void afterAccept(int fdVal, Object accepted) {
+        boolean proof = stats.proofWanted();
+        boolean event = accepted != null && stats.outcomes().acceptEventsEnabled();
+        if (!serverEnabled || !(proof || event) || fdVal < 0) {
             return;
         }
+        boolean synData;
         try {
-            if (platform.synData(fdVal)) {
-                stats.synDataAccepted.increment();
-            }
+            synData = platform.synData(fdVal);
         } catch (Throwable t) {
-            // Not a TCP socket (a Unix-domain server): nothing to count.
+            return; // Not a TCP socket (a Unix-domain server): nothing to count.
+        }
+        if (proof && synData) {
+            stats.synDataAccepted.increment();
+        }
+        if (event) {
+            stats.outcomes().accepted(accepted, synData, listeners);
         }
     }
 

@@ -22,6 +22,12 @@ public final class FastOpenStats {
      * somebody wants it (a read of the counters, or the exit summary).
      */
     private volatile boolean proofWanted;
+    /** Per connection: the Flight Recorder events and the per-destination counts. */
+    private final ConnectionOutcomes outcomes = new ConnectionOutcomes();
+
+    public ConnectionOutcomes outcomes() {
+        return outcomes;
+    }
 
     /** From now on, completed handshakes and accepted connections are checked for SYN data. */
     public void wantProof() {
