@@ -162,6 +162,23 @@ public final class AgentClassLoader extends ClassLoader {
         }
     }
 
+    /**
+     * This jar's resources straight from the open JarFile (the bridge classes the agent reads at start-up),
+     * without the jar: URL machinery; the JDK's own resources from the parent as usual.
+     */
+    @Override
+    public InputStream getResourceAsStream(String name) {
+        JarEntry entry = jar.getJarEntry(entryName(name));
+        if (entry == null) {
+            return super.getResourceAsStream(name);
+        }
+        try {
+            return jar.getInputStream(entry);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     @Override
     protected Enumeration<URL> findResources(String name) {
         URL url = findResource(name);

@@ -50,7 +50,7 @@ final class AgentStarter {
                 ConnectxLog.warn("disabled: java.io could not be opened to the agent" + PLAIN);
                 return;
             }
-            HookInstaller.install(inst, sockets, libc);
+            HookInstaller.install(inst, sockets, libc, MetricsRegistration.hookPoints());
             running = sockets;
             MetricsRegistration.install(inst, new FastOpenMetrics(sockets.stats()));
             if (config.summary()) {

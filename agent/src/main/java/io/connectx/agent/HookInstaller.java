@@ -12,6 +12,8 @@ import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Connects the bridge to the agent's logic and weaves the hooks. Kept apart from {@link AgentStarter}
@@ -24,14 +26,16 @@ final class HookInstaller {
     private HookInstaller() {
     }
 
-    static synchronized void install(Instrumentation inst, FastOpenSockets sockets, LibcBinding libc) throws Exception {
+    /** Weaves the socket hooks and {@code otherPoints} in one retransformation, all of them or none. */
+    static synchronized void install(Instrumentation inst, FastOpenSockets sockets, LibcBinding libc,
+            Map<String, List<HookPoint>> otherPoints) throws Exception {
         if (SocketHooks.class.getClassLoader() != null) {
             throw new IllegalStateException("the bridge was loaded by " + SocketHooks.class.getClassLoader()
                     + " instead of the bootstrap loader");
         }
         fill(new Hooks(sockets, sockets.handshakes(), libc));
         try {
-            SocketInstrumentation.install(inst);
+            SocketInstrumentation.install(inst, otherPoints);
             sockets.activate();
         } catch (Exception | LinkageError e) {
             fill(null);

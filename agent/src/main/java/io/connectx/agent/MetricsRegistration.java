@@ -24,6 +24,20 @@ final class MetricsRegistration {
     private MetricsRegistration() {
     }
 
+    /**
+     * The hook point that reports the platform MBean server's creation, woven together with the socket hooks
+     * in one retransformation ({@link HookInstaller}); none in a runtime without java.management.
+     */
+    static Map<String, List<HookPoint>> hookPoints() {
+        try {
+            Class.forName(FACTORY, false, ClassLoader.getSystemClassLoader());
+        } catch (ClassNotFoundException e) {
+            return Map.of();
+        }
+        return Map.of(FACTORY, List.of(new HookPoint("getPlatformMBeanServer", "()", Hook.PLATFORM_SERVER_CREATED)));
+    }
+
+    /** Once the hooks are woven: the module edges, the listener, and the server if it already exists. */
     static void install(Instrumentation inst, FastOpenMetrics metrics) {
         Registrar register = new Registrar(metrics);
         try {
@@ -39,8 +53,6 @@ final class MetricsRegistration {
                     inManagement ? Map.of(bridge.getPackageName(), Set.of(agent)) : Map.of(),
                     Map.of("java.lang.management", Set.of(agent)), Set.of(), Map.of());
             PlatformServerBridge.listen(register);
-            HookWeaver.install(inst, Map.of(FACTORY,
-                    List.of(new HookPoint("getPlatformMBeanServer", "()", Hook.PLATFORM_SERVER_CREATED))));
             Field existing = factory.getDeclaredField("platformMBeanServer");
             existing.setAccessible(true);
             register.accept(existing.get(null));
