@@ -1,5 +1,6 @@
 package io.connectx.agent;
 
+import io.connectx.entry.ReadFirstDoor;
 import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.DestinationPolicy;
 import io.connectx.provider.FastOpenMetrics;
@@ -52,6 +53,7 @@ final class AgentStarter {
             }
             HookInstaller.install(inst, sockets, libc, MetricsRegistration.hookPoints());
             running = sockets;
+            ReadFirstDoor.open(new ReadFirstGuard());
             MetricsRegistration.install(inst, new FastOpenMetrics(sockets.stats()));
             if (config.summary()) {
                 sockets.stats().wantProof();

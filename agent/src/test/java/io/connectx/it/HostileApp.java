@@ -61,6 +61,16 @@ public final class HostileApp {
         attack("private lookup in the bridge", () -> MethodHandles.privateLookupIn(bridge, MethodHandles.lookup()));
         attack("listen to the platform MBean server", () -> Class.forName(PLATFORM_BRIDGE, false, null)
                 .getMethod("listen", java.util.function.Consumer.class).invoke(null, (java.util.function.Consumer<Object>) o -> { }));
+        attack("replace the read-first door", () -> {
+            io.connectx.entry.ReadFirstDoor.open(channel -> {
+                System.out.println("LEAK read-first door");
+                return true;
+            });
+            try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open()) {
+                io.connectx.entry.ReadFirstDoor.adopt(channel);
+            }
+            throw new SecurityException("the agent's guard kept the door"); // reached only if the fake never ran
+        });
         attack("load the agent's logic", () -> Class.forName("io.connectx.agent.AgentStarter"));
         attack("load the agent's logic from the boot loader", () -> Class.forName("io.connectx.agent.AgentStarter", false, null));
         connections(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]));
