@@ -235,6 +235,9 @@ public final class BenchmarkReport {
 
     /** The start-up goal of issue 14: added by the agent, median, on each JDK, to main and for the whole process. */
     private static final double STARTUP_GOAL_MS = 60;
+    /** What the agent added before issue 14 (lab run of 2026-11-25): the footprint must not grow past it. */
+    private static final double HEAP_BEFORE_KIB = 1232;
+    private static final double METASPACE_BEFORE_KIB = 2747;
 
     private void startupSection() throws IOException {
         line("## Start-up and footprint");
@@ -245,7 +248,7 @@ public final class BenchmarkReport {
             line("");
         }
         boolean any = false;
-        for (String[] run : new String[][] {{"startup.csv", "the lab's JDK (see Environment)"},
+        for (String[] run : new String[][] {{"startup.csv", "the run's java"},
             {"startup-jdk25.csv", "JDK 25"}}) {
             Path csv = dir.resolve(run[0]);
             if (Files.exists(csv)) {
@@ -295,6 +298,10 @@ public final class BenchmarkReport {
             "≤ " + (int) STARTUP_GOAL_MS + " ms", String.format(Locale.ROOT, "%.0f ms", added[0]), verdict(added[0] <= STARTUP_GOAL_MS)});
         goals.add(new String[] {"start-up added by the agent, " + jdk + " (median, whole process)",
             "≤ " + (int) STARTUP_GOAL_MS + " ms", String.format(Locale.ROOT, "%.0f ms", added[1]), verdict(added[1] <= STARTUP_GOAL_MS)});
+        goals.add(new String[] {"heap and metaspace added by the agent, " + jdk + " (median)",
+            String.format(Locale.ROOT, "≤ %.0f KiB, ≤ %.0f KiB", HEAP_BEFORE_KIB, METASPACE_BEFORE_KIB),
+            String.format(Locale.ROOT, "%.0f KiB, %.0f KiB", added[2], added[3]),
+            verdict(added[2] <= HEAP_BEFORE_KIB && added[3] <= METASPACE_BEFORE_KIB)});
     }
 
     /** The median, and for times also the 25th-75th percentile. */
