@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * JNA's binding of libc, made the first time a hook needs a native call, on that hook's thread: never on
- * the start-up path. Loading JNA there would cost every application about 100 ms, and JNA's {@code Native}
- * initialiser gets a {@code java.util.logging.Logger}, which fixes the JVM's LogManager before the
- * application's {@code main} could choose its own. Other threads that need the binding meanwhile wait for it,
+ * the start-up path. Loading JNA there would cost every application's start-up, even one that never makes
+ * an admitted connect, and JNA's {@code Native} initialiser gets a {@code java.util.logging.Logger}, which
+ * fixes the JVM's LogManager before the application's {@code main} could choose its own. Other threads that need the binding meanwhile wait for it,
  * bounded, and leave their socket plain when it is late or failed.
  */
 final class LibcBinding {
