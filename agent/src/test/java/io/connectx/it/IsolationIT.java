@@ -3,13 +3,15 @@ package io.connectx.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.connectx.sys.KernelFastOpen;
+import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The agent widens no access for the application: with the agent on, told off, disabled by bad settings or
- * failed (JNA unloadable), application code is denied exactly what it is denied without the agent, and no
+ * The agent widens no access for the application: with the agent on, told off, disabled by bad settings,
+ * standing aside (the kernel's client bit off) or failed (JNA unloadable), application code is denied exactly what it is denied without the agent, and no
  * JDK package is exported or opened to its module. The agent's own opens go to its own class loader's module.
  */
 @ExtendWith(FastOpenSysctl.class)
@@ -28,6 +30,15 @@ class IsolationIT {
         assertSameAccess(plain, on, "agent on");
         assertSameAccess(plain, probe(new ChildJvm().agent("detach")), "agent told off");
         assertSameAccess(plain, probe(new ChildJvm().agent("dest=nonsense")), "agent disabled by a bad setting");
+        String sysctl = Files.readString(KernelFastOpen.SYSCTL).trim();
+        Files.writeString(KernelFastOpen.SYSCTL, "2");
+        try {
+            ChildJvm.Result standingAside = probe(new ChildJvm().agent("dest=*:*"));
+            assertTrue(standingAside.stderr().contains("sysctl -w net.ipv4.tcp_fastopen=3"), standingAside.toString());
+            assertSameAccess(plain, standingAside, "agent standing aside: the kernel's client bit is off");
+        } finally {
+            Files.writeString(KernelFastOpen.SYSCTL, sysctl);
+        }
         ChildJvm.Result failed = probe(new ChildJvm().args(OperabilityIT.JNA_UNLOADABLE).agent("dest=*:*"));
         assertTrue(failed.stderr().contains("connectx: disabled: JNA could not bind libc"), "agent failed\n" + failed);
         assertSameAccess(plain, failed, "agent failed");
