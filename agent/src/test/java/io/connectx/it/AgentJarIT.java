@@ -40,6 +40,8 @@ class AgentJarIT {
             List<String> visible = jar.stream().map(e -> e.getName()).filter(name -> name.endsWith(".class")).toList();
             assertEquals(List.of(), visible.stream().filter(name -> !name.startsWith("io/connectx/entry/")).toList());
             assertTrue(jar.getEntry("connectx/io/connectx/agent/AgentStarter.classdata") != null, "the agent's logic, hidden");
+            assertEquals(List.of(), jar.stream().map(e -> e.getName()).filter(name -> name.startsWith("connectx/connectx/"))
+                    .toList(), "isolated once, not again from a jar an earlier build left");
             assertTrue(jar.getEntry("connectx/sun/nio/ch/ConnectxSocketHookBridge.classdata") != null,
                     "the hook bridge, relocated into java.base's sun.nio.ch");
             assertTrue(jar.getEntry("connectx/sun/management/ConnectxPlatformServerBridge.classdata") != null,
