@@ -184,6 +184,13 @@ echo "== JMH micro: DestinationPolicyBenchmark -prof gc, NativeCallBenchmark"
 "${JMH[@]}" NativeCallBenchmark -rf json -rff "$OUT/native.json"
 echo "== start-up: StartupProbe with and without the agent"
 "$JAVA" -cp "$BENCH" io.connectx.jmh.lab.StartupCost "$JAVA" "$BENCH" "$PWD/$AGENT" "dest=*:443" "${STARTUP_RUNS:-21}" "$OUT/startup.csv"
+JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+if [ -x "$JAVA25" ]; then
+    "$JAVA" -cp "$BENCH" io.connectx.jmh.lab.StartupCost "$JAVA25" "$BENCH" "$PWD/$AGENT" "dest=*:443" "${STARTUP_RUNS:-21}" \
+        "$OUT/startup-jdk25.csv"
+else
+    echo "== start-up on JDK 25 skipped: no $JAVA25 (set JAVA25)"
+fi
 
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -198,6 +205,7 @@ echo "== start-up: StartupProbe with and without the agent"
 } >"$OUT/environment.txt"
 
 mkdir -p "$RESULTS"
-cp "$OUT"/ttfb.csv "$OUT"/runs.csv "$OUT"/*.json "$OUT"/startup.csv "$OUT"/environment.txt "$RESULTS"/
+rm -f "$RESULTS"/startup-environment.txt "$RESULTS"/startup-jdk25.csv # measured with the rest of this run now
+cp "$OUT"/ttfb.csv "$OUT"/runs.csv "$OUT"/*.json "$OUT"/startup*.csv "$OUT"/environment.txt "$RESULTS"/
 report
 echo "== lab done in $(( $(date +%s) - STARTED )) s; raw results in $RESULTS, report in docs/benchmarks.md"

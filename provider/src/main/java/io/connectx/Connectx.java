@@ -4,7 +4,6 @@ import io.connectx.provider.FastOpen;
 import io.connectx.provider.FastOpenPlatforms;
 import io.connectx.provider.FastOpenSockets;
 import io.connectx.sys.FileDescriptors;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -303,13 +302,44 @@ public final class Connectx {
 
     /**
      * A deferred socket whose first operation is a read never sends its SYN on Linux. The agent's hooks
-     * start the handshake at that read; without them it is started now.
+     * start the handshake at that read; without them it is started now. The agent runs in this class
+     * loader (tests, the agent's own copy) or, isolated in a loader of its own, behind
+     * {@code io.connectx.entry.ReadFirstDoor} on the system class path.
      */
     private static void guardReadFirst(SocketChannel channel, FastOpen platform, int fd) {
         FastOpenSockets agent = FastOpenSockets.active();
-        FileDescriptor descriptor = FileDescriptors.descriptorOf(channel);
-        if (agent == null || !agent.adoptDeferred(descriptor)) {
+        boolean adopted = agent != null ? agent.adoptDeferred(FileDescriptors.descriptorOf(channel))
+                : AgentDoor.adopt(channel);
+        if (!adopted) {
             platform.startHandshake(fd);
+        }
+    }
+
+    /** {@code io.connectx.entry.ReadFirstDoor.adopt}, looked up once; absent without the agent. */
+    static final class AgentDoor {
+        private static final java.lang.reflect.Method ADOPT = find();
+
+        private AgentDoor() {
+        }
+
+        private static java.lang.reflect.Method find() {
+            try {
+                return Class.forName("io.connectx.entry.ReadFirstDoor", true, ClassLoader.getSystemClassLoader())
+                        .getMethod("adopt", SocketChannel.class);
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                return null;
+            }
+        }
+
+        static boolean adopt(SocketChannel channel) {
+            if (ADOPT == null) {
+                return false;
+            }
+            try {
+                return (Boolean) ADOPT.invoke(null, channel);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return false;
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 package io.connectx.agent;
 
+import io.connectx.entry.ReadFirstDoor;
 import io.connectx.provider.ConnectxLog;
-import io.connectx.provider.ConnectxSelectorProvider;
 import io.connectx.provider.DestinationPolicy;
 import io.connectx.provider.FastOpenMetrics;
 import io.connectx.provider.FastOpenSockets;
@@ -11,7 +11,6 @@ import io.connectx.provider.ListenPolicy;
 import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.KernelFastOpen;
 import java.lang.instrument.Instrumentation;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.Locale;
 import java.util.OptionalInt;
 
@@ -21,7 +20,6 @@ import java.util.OptionalInt;
  * attach) reconfigures the running agent; the argument {@code detach} switches it off.
  */
 final class AgentStarter {
-    static final String PROVIDER_PROPERTY = "java.nio.channels.spi.SelectorProvider";
     static final String DETACH = "detach";
     private static final String PLAIN = "; the application runs on plain connects";
     /** The agent running in this JVM, for a later attach to reconfigure or detach. */
@@ -47,19 +45,17 @@ final class AgentStarter {
                 return;
             }
             loadListenerKey(sockets, config);
-            LibcBinding libc = LibcBinding.start(sockets, FastOpenPlatforms.current());
+            LibcBinding libc = new LibcBinding(sockets, FastOpenPlatforms.current());
             Class<?> bridge = BootstrapBridgeInjector.inject(inst);
             JdkModules.open(inst, AgentStarter.class.getModule(), bridge.getModule());
             if (!FileDescriptors.isAccessible()) {
                 ConnectxLog.warn("disabled: java.io could not be opened to the agent" + PLAIN);
                 return;
             }
-            HookInstaller.install(inst, sockets, libc);
+            HookInstaller.install(inst, sockets, libc, MetricsRegistration.hookPoints());
             running = sockets;
-            if (fromPremain) {
-                installSelectorProvider();
-            }
-            MetricsRegistration.install(inst, new FastOpenMetrics(sockets.stats()), bridge.getModule());
+            ReadFirstDoor.open(new ReadFirstGuard());
+            MetricsRegistration.install(inst, new FastOpenMetrics(sockets.stats()));
             if (config.summary()) {
                 sockets.stats().wantProof();
                 Runtime.getRuntime().addShutdownHook(new Thread(
@@ -74,8 +70,8 @@ final class AgentStarter {
     }
 
     /**
-     * JNA failed on its own thread ({@link LibcBinding}): the hooks already leave every socket plain. Runs
-     * after {@link #start} returned (same lock), so it speaks only when start did not already report a failure.
+     * JNA failed to bind ({@link LibcBinding}, at the first hook that needed it): the hooks already leave every
+     * socket plain. Speaks only for the running agent, so a start that failed for another reason stays one line.
      */
     static synchronized void libcFailed(FastOpenSockets sockets, String failure) {
         if (running == sockets) {
@@ -162,24 +158,5 @@ final class AgentStarter {
         FastOpenSockets sockets = new FastOpenSockets(platform, destinations, config.firstWrite(),
                 listeners, config.queueLength());
         return sockets.isActive() ? sockets : null;
-    }
-
-    /**
-     * Makes {@link ConnectxSelectorProvider} the JVM-wide provider, unless the application chose its own.
-     * The JDK reads the property on the first {@code SelectorProvider.provider()} call, which premain precedes.
-     */
-    private static void installSelectorProvider() {
-        String chosen = System.getProperty(PROVIDER_PROPERTY);
-        if (chosen != null && !chosen.equals(ConnectxSelectorProvider.class.getName())) {
-            ConnectxLog.warn("keeping the application's SelectorProvider " + chosen);
-            return;
-        }
-        new ConnectxSelectorProvider(); // fails here, not inside the JDK, if the platform provider is out of reach
-        System.setProperty(PROVIDER_PROPERTY, ConnectxSelectorProvider.class.getName());
-        SelectorProvider installed = SelectorProvider.provider();
-        if (!(installed instanceof ConnectxSelectorProvider)) {
-            ConnectxLog.warn("SelectorProvider " + installed.getClass().getName()
-                    + " was chosen before the agent started; connects are still hooked");
-        }
     }
 }

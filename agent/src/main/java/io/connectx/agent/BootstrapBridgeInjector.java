@@ -38,8 +38,13 @@ import net.bytebuddy.jar.asm.MethodVisitor;
  */
 final class BootstrapBridgeInjector {
     static final String BRIDGE = "io.connectx.bootstrap.SocketHookBridge";
+    /**
+     * In the agent jar these names are relocated (see agent/pom.xml): the socket bridge into {@code sun.nio.ch}
+     * (java.base) and the platform-server bridge into {@code sun.management} (java.management), packages the
+     * application's module can neither call nor reflect on.
+     */
     static final String[] BRIDGE_CLASSES = {"io.connectx.bootstrap.SocketHooks", BRIDGE,
-        "io.connectx.bootstrap.PlatformServerBridge"};
+        "io.connectx.bootstrap.SocketHookBridge$Seal", "io.connectx.bootstrap.PlatformServerBridge"};
     private static final String UNSAFE = "jdk/internal/misc/Unsafe";
     private static final String DEFINER = "io/connectx/agent/BootstrapBridgeDefiner";
 
@@ -68,6 +73,7 @@ final class BootstrapBridgeInjector {
             }
         }
         if (!names.isEmpty()) {
+            JdkModules.requireOwnModule(BootstrapBridgeInjector.class.getModule());
             inst.redefineModule(Object.class.getModule(), Set.of(),
                     Map.of("jdk.internal.misc", Set.of(BootstrapBridgeInjector.class.getModule())), Map.of(), Set.of(), Map.of());
             pendingNames = names.toArray(new String[0]);

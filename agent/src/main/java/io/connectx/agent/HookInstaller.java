@@ -12,27 +12,45 @@ import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Connects the bridge to the agent's logic and weaves the hooks. Kept apart from {@link AgentStarter}
  * so that no bridge type is resolved, even by the verifier, before the bridge is in the bootstrap loader.
  */
 final class HookInstaller {
+    /** The bridge's seal, from the first install in this JVM: the one way to change its hooks after that. */
+    private static SocketHookBridge.Seal seal;
+
     private HookInstaller() {
     }
 
-    static void install(Instrumentation inst, FastOpenSockets sockets, LibcBinding libc) throws Exception {
+    /** Weaves the socket hooks and {@code otherPoints} in one retransformation, all of them or none. */
+    static synchronized void install(Instrumentation inst, FastOpenSockets sockets, LibcBinding libc,
+            Map<String, List<HookPoint>> otherPoints) throws Exception {
         if (SocketHooks.class.getClassLoader() != null) {
             throw new IllegalStateException("the bridge was loaded by " + SocketHooks.class.getClassLoader()
                     + " instead of the bootstrap loader");
         }
-        SocketHookBridge.install(new Hooks(sockets, sockets.handshakes(), libc));
+        fill(new Hooks(sockets, sockets.handshakes(), libc));
         try {
-            SocketInstrumentation.install(inst);
+            SocketInstrumentation.install(inst, otherPoints);
             sockets.activate();
         } catch (Exception | LinkageError e) {
-            SocketHookBridge.install(null);
+            fill(null);
             throw e;
+        }
+    }
+
+    private static void fill(SocketHooks hooks) {
+        if (seal == null) {
+            seal = SocketHookBridge.install(hooks);
+            if (seal == null) {
+                throw new IllegalStateException("the hook slot was sealed by someone else");
+            }
+        } else {
+            SocketHookBridge.replace(seal, hooks);
         }
     }
 

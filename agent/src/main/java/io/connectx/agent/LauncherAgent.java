@@ -3,17 +3,17 @@ package io.connectx.agent;
 import java.lang.instrument.Instrumentation;
 
 /**
- * {@code Launcher-Agent-Class} of the jar: when it runs as {@code java -jar connectx-agent.jar ...}, the
- * launcher hands over an Instrumentation before main, which {@code doctor} uses to run the agent's real
- * logic in its own JVM. It starts nothing itself.
+ * The Instrumentation the launcher handed over when the jar runs as {@code java -jar connectx-agent.jar ...}
+ * (its {@code Launcher-Agent-Class}, {@code io.connectx.entry.LauncherEntry}), which {@code doctor} uses to
+ * run the agent's real logic in its own JVM. Null under {@code -javaagent}.
  */
-public final class LauncherAgent {
+final class LauncherAgent {
     private static volatile Instrumentation instrumentation;
 
     private LauncherAgent() {
     }
 
-    public static void agentmain(String args, Instrumentation inst) {
+    static void set(Instrumentation inst) {
         instrumentation = inst;
     }
 

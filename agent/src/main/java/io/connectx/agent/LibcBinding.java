@@ -1,45 +1,58 @@
 package io.connectx.agent;
 
-import io.connectx.provider.FastOpenSockets;
 import io.connectx.provider.FastOpenPlatforms;
+import io.connectx.provider.FastOpenSockets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * JNA's binding of libc, made on a thread of its own while premain weaves: unpacking libjnidispatch and
- * binding it costs about 100 ms, which premain would otherwise add to every application's start-up. The
- * hooks that make native calls wait for it, bounded, and leave the socket plain when it is late or failed.
+ * JNA's binding of libc, made the first time a hook needs a native call, on that hook's thread: never on
+ * the start-up path. Loading JNA there would cost every application's start-up, even one that never makes
+ * an admitted connect, and JNA's {@code Native} initialiser gets a {@code java.util.logging.Logger}, which
+ * fixes the JVM's LogManager before the application's {@code main} could choose its own. Other threads that need the binding meanwhile wait for it,
+ * bounded, and leave their socket plain when it is late or failed.
  */
-final class LibcBinding implements Runnable {
+final class LibcBinding {
     /**
-     * How long a hook waits for the binding. Generous for a loaded machine's first JNA load; bounded so that
-     * a connect made while the binding waits on a lock the connecting thread holds (a class being
-     * initialised, say) proceeds plain instead of hanging.
+     * How long a hook waits for a binding another thread is making. Generous for a loaded machine's first JNA
+     * load; bounded so that a connect made while the binding waits on a lock the connecting thread holds (a
+     * class being initialised, say) proceeds plain instead of hanging.
      */
     static final long WAIT_MILLIS = 5_000;
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicReference<Thread> binder = new AtomicReference<>();
     private final FastOpenSockets sockets;
     private final FastOpenPlatforms.Kind platform;
     private volatile boolean bound;
 
-    private LibcBinding(FastOpenSockets sockets, FastOpenPlatforms.Kind platform) {
+    LibcBinding(FastOpenSockets sockets, FastOpenPlatforms.Kind platform) {
         this.sockets = sockets;
         this.platform = platform;
     }
 
-    /**
-     * Starts binding for {@code sockets}, which {@link AgentStarter} disables if it fails. The thread is not
-     * a daemon, so that an application that ends at once still hears about a failure. (No lambdas here:
-     * each spins a class the first time, inside premain.)
-     */
-    static LibcBinding start(FastOpenSockets sockets, FastOpenPlatforms.Kind platform) {
-        LibcBinding binding = new LibcBinding(sockets, platform);
-        new Thread(binding, "connectx-libc-binding").start();
-        return binding;
+    /** Whether native calls can be made: binds on the first call, waits up to {@link #WAIT_MILLIS} on others. */
+    boolean await() {
+        if (bound) {
+            return true;
+        }
+        Thread current = Thread.currentThread();
+        if (binder.compareAndSet(null, current)) {
+            bind();
+            return bound;
+        }
+        if (binder.get() == current) {
+            return false; // re-entered from the binding itself (a LogManager that connects somewhere, say)
+        }
+        try {
+            return finished.await(WAIT_MILLIS, TimeUnit.MILLISECONDS) && bound;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
-    @Override
-    public void run() {
+    private void bind() {
         String failure = null;
         try {
             failure = FastOpenPlatforms.bindingFailure(platform);
@@ -51,19 +64,6 @@ final class LibcBinding implements Runnable {
         }
         if (failure != null) {
             AgentStarter.libcFailed(sockets, failure);
-        }
-    }
-
-    /** Whether native calls can be made, waiting for the binding up to {@link #WAIT_MILLIS}. */
-    boolean await() {
-        if (bound) {
-            return true;
-        }
-        try {
-            return finished.await(WAIT_MILLIS, TimeUnit.MILLISECONDS) && bound;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

@@ -18,20 +18,41 @@ import java.util.function.Consumer;
  */
 final class MetricsRegistration {
     private static final String FACTORY = "java.lang.management.ManagementFactory";
+    /** Relocated in the agent jar, as in {@link BootstrapBridgeInjector#BRIDGE_CLASSES}. */
+    private static final String PLATFORM_SERVER_BRIDGE = "io.connectx.bootstrap.PlatformServerBridge";
 
     private MetricsRegistration() {
     }
 
-    static void install(Instrumentation inst, FastOpenMetrics metrics, Module bridgeModule) {
+    /**
+     * The hook point that reports the platform MBean server's creation, woven together with the socket hooks
+     * in one retransformation ({@link HookInstaller}); none in a runtime without java.management.
+     */
+    static Map<String, List<HookPoint>> hookPoints() {
+        try {
+            Class.forName(FACTORY, false, ClassLoader.getSystemClassLoader());
+        } catch (ClassNotFoundException e) {
+            return Map.of();
+        }
+        return Map.of(FACTORY, List.of(new HookPoint("getPlatformMBeanServer", "()", Hook.PLATFORM_SERVER_CREATED)));
+    }
+
+    /** Once the hooks are woven: the module edges, the listener, and the server if it already exists. */
+    static void install(Instrumentation inst, FastOpenMetrics metrics) {
         Registrar register = new Registrar(metrics);
         try {
             Class<?> factory = Class.forName(FACTORY, false, ClassLoader.getSystemClassLoader());
             Module management = factory.getModule();
-            inst.redefineModule(management, Set.of(bridgeModule), Map.of(),
-                    Map.of("java.lang.management", Set.of(MetricsRegistration.class.getModule())), Set.of(), Map.of());
+            Module agent = MetricsRegistration.class.getModule();
+            JdkModules.requireOwnModule(agent);
+            // In the agent jar the bridge is relocated into java.management itself, exported to the agent alone
+            // (before any reference to it: resolving one checks access). Class.forName checks nothing.
+            Class<?> bridge = Class.forName(PLATFORM_SERVER_BRIDGE, false, null);
+            boolean inManagement = bridge.getModule() == management;
+            inst.redefineModule(management, inManagement ? Set.of() : Set.of(bridge.getModule()),
+                    inManagement ? Map.of(bridge.getPackageName(), Set.of(agent)) : Map.of(),
+                    Map.of("java.lang.management", Set.of(agent)), Set.of(), Map.of());
             PlatformServerBridge.listen(register);
-            HookWeaver.install(inst, Map.of(FACTORY,
-                    List.of(new HookPoint("getPlatformMBeanServer", "()", Hook.PLATFORM_SERVER_CREATED))));
             Field existing = factory.getDeclaredField("platformMBeanServer");
             existing.setAccessible(true);
             register.accept(existing.get(null));

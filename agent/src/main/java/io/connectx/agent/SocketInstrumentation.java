@@ -81,10 +81,16 @@ final class SocketInstrumentation {
     private SocketInstrumentation() {
     }
 
-    /** Weaves every hook point, or none and throws. */
-    static HookWeaver install(Instrumentation inst) throws ReflectiveOperationException, UnmodifiableClassException {
+    /**
+     * Weaves every hook point, and {@code otherPoints}, in one retransformation (each costs a VM operation
+     * at start-up), or none and throws.
+     */
+    static HookWeaver install(Instrumentation inst, Map<String, List<HookPoint>> otherPoints)
+            throws ReflectiveOperationException, UnmodifiableClassException {
         requireFdFields();
-        return HookWeaver.install(inst, POINTS);
+        Map<String, List<HookPoint>> all = new java.util.HashMap<>(POINTS);
+        all.putAll(otherPoints);
+        return HookWeaver.install(inst, all);
     }
 
     /**

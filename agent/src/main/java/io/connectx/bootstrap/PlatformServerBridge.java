@@ -12,8 +12,15 @@ public final class PlatformServerBridge {
     private PlatformServerBridge() {
     }
 
-    public static void listen(Consumer<Object> value) {
-        listener = value;
+    /**
+     * Sets the listener once; later calls are ignored. The agent jar relocates this class into
+     * {@code java.management} (as {@code sun.management.ConnectxPlatformServerBridge}), a package exported
+     * to the agent's module alone, so application code cannot call it.
+     */
+    public static synchronized void listen(Consumer<Object> value) {
+        if (listener == null) {
+            listener = value;
+        }
     }
 
     public static void created(Object server) {

@@ -9,17 +9,43 @@ import java.nio.ByteBuffer;
  * Lives in the bootstrap loader, the only one code woven into {@code java.base} can see. It holds one
  * slot that the agent fills; with the slot empty every call is a no-op.
  * <p>
+ * Sealed: the agent jar relocates this class into {@code java.base} itself (as
+ * {@code sun.nio.ch.ConnectxSocketHookBridge}, beside the classes it is woven into), a package java.base
+ * exports to the agent's module alone. Application code can neither call it nor reflect on it. Within the
+ * agent, the first {@link #install} returns the {@link Seal} that alone can change the slot later.
+ * <p>
  * The woven code is a bare call into these methods, so they own the rules an advice's {@code suppress}
  * used to keep: a hook that must not throw has every Throwable swallowed here, and the ones declared
  * {@code throws IOException} let through only what the JDK method itself could have thrown.
  */
 public final class SocketHookBridge {
     private static volatile SocketHooks hooks;
+    private static Seal seal;
 
     private SocketHookBridge() {
     }
 
-    public static void install(SocketHooks value) {
+    /** Proof of having filled the slot: what {@link #replace} asks for. */
+    public static final class Seal {
+        private Seal() {
+        }
+    }
+
+    /** Fills the empty slot and returns its seal; null, changing nothing, when the slot was sealed before. */
+    public static synchronized Seal install(SocketHooks value) {
+        if (seal != null) {
+            return null;
+        }
+        hooks = value;
+        seal = new Seal();
+        return seal;
+    }
+
+    /** Replaces the hooks (null empties the slot) for the holder of the seal; refuses anyone else. */
+    public static synchronized void replace(Seal proof, SocketHooks value) {
+        if (proof == null || proof != seal) {
+            throw new SecurityException("the connectx hook slot is sealed");
+        }
         hooks = value;
     }
 

@@ -40,9 +40,20 @@ class HookWeaverTest {
 
     private final RecordingHooks hooks = new RecordingHooks();
 
+    /** The slot's seal for this test JVM: the first install takes it, later ones replace through it. */
+    private static SocketHookBridge.Seal seal;
+
     @AfterEach
     void emptyTheBridge() {
-        SocketHookBridge.install(null);
+        fillBridge(null);
+    }
+
+    private static synchronized void fillBridge(SocketHooks value) {
+        if (seal == null) {
+            seal = SocketHookBridge.install(value);
+        } else {
+            SocketHookBridge.replace(seal, value);
+        }
     }
 
     @Test
@@ -86,7 +97,7 @@ class HookWeaverTest {
 
     @Test
     void withoutHooksTheWovenConnectIsThePlainOne() throws Exception {
-        SocketHookBridge.install(null);
+        fillBridge(null);
         Class<?> net = woven(NET);
         assertEquals(1, connect(net, 443));
         IOException thrown = (IOException) assertThrows(InvocationTargetException.class, () -> connect(net, 0)).getCause();
@@ -164,7 +175,7 @@ class HookWeaverTest {
     }
 
     private Class<?> woven(String name) throws Exception {
-        SocketHookBridge.install(hooks);
+        fillBridge(hooks);
         return Class.forName(name, true, new DefiningLoader(name, HookWeaver.weave(bytes(name), POINTS.get(name))));
     }
 

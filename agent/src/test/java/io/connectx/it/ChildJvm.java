@@ -14,6 +14,12 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm {
     public static final Path AGENT_JAR = Path.of(System.getProperty("connectx.agent.jar", "target/connectx-agent.jar"));
     public static final Path TEST_CLASSES = Path.of(System.getProperty("connectx.test.classes", "target/test-classes"));
+    /**
+     * The probes' class path: the test classes, and the classes they read TCP_INFO with (connectx-native,
+     * connectx-provider, JNA). The agent jar's own copies are out of the application's reach.
+     */
+    public static final String PROBE_CLASS_PATH = TEST_CLASSES + java.io.File.pathSeparator
+            + System.getProperty("connectx.probe.libs", "");
     /** What the probe needs opened to read a socket's TCP_INFO, with or without an agent. */
     public static final List<String> OPENS = List.of(
             "--add-opens", "java.base/java.io=ALL-UNNAMED",

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * {@code io.connectx.Connectx} with CONNECT_RESUME_ON_READ_WRITE in a JVM running the real agent, whose
  * policy does not admit the server ({@code dest=*:1}): the API defers the SYN itself and hands the socket
- * to the agent's read-first guard. A read first starts the handshake (no hang against a server that
+ * to the agent's read-first guard, the application's copy of the API (connectx-provider on its class path)
+ * reaching the agent in its own class loader through {@code io.connectx.entry.ReadFirstDoor}. A read first starts the handshake (no hang against a server that
  * speaks first); a write first carries its data in the SYN, proven by TCP_INFO on both ends.
  */
 @ExtendWith(FastOpenSysctl.class)
@@ -21,7 +22,7 @@ class ConnectxApiIT {
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host, FastOpenTestServer.Behaviour.GREET)) {
             ChildJvm.Result r = new ChildJvm().args(ChildJvm.OPENS).agent("dest=*:1;first=always")
-                    .args("-cp", ChildJvm.TEST_CLASSES.toString(), ConnectxProbe.class.getName(), host,
+                    .args("-cp", ChildJvm.PROBE_CLASS_PATH, ConnectxProbe.class.getName(), host,
                             String.valueOf(server.port()))
                     .run();
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());

@@ -100,7 +100,7 @@ class HandshakeSafetyIT {
         assertTrue(line.contains("error=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
         assertTrue(!line.contains("step=connect"), "the connect itself was deferred: " + line);
 
-        ChildJvm.Result plain = new ChildJvm().args(ChildJvm.OPENS).args("-cp", ChildJvm.TEST_CLASSES.toString(),
+        ChildJvm.Result plain = new ChildJvm().args(ChildJvm.OPENS).args("-cp", ChildJvm.PROBE_CLASS_PATH,
                 SafetyProbe.class.getName(), mode, host, String.valueOf(port), "1").run();
         assertTrue(plain.lines("conn 1 ").get(0).contains("error=java.net.ConnectException: Connection refused"),
                 "without the agent: " + plain.stdout());
@@ -172,7 +172,7 @@ class HandshakeSafetyIT {
 
     static ChildJvm.Result probe(String mode, String host, int port, int count, String agentArgs, String... more)
             throws Exception {
-        List<String> args = new ArrayList<>(List.of("-cp", ChildJvm.TEST_CLASSES.toString(), SafetyProbe.class.getName(),
+        List<String> args = new ArrayList<>(List.of("-cp", ChildJvm.PROBE_CLASS_PATH, SafetyProbe.class.getName(),
                 mode, host, String.valueOf(port), String.valueOf(count)));
         args.addAll(List.of(more));
         return new ChildJvm().args(ChildJvm.OPENS).agent(agentArgs).args(args).run();

@@ -95,14 +95,14 @@ class LossyPathIT {
     }
 
     private static ChildJvm.Running server(NetworkLab lab, int count, String agentArgs) throws Exception {
-        return lab.jvm().args(ChildJvm.OPENS).agent(agentArgs).args("-cp", ChildJvm.TEST_CLASSES.toString(),
+        return lab.jvm().args(ChildJvm.OPENS).agent(agentArgs).args("-cp", ChildJvm.PROBE_CLASS_PATH,
                 ServerProbe.class.getName(), "serversocket-ctor", HOST, String.valueOf(PORT), String.valueOf(count))
                 .start("listening");
     }
 
     private static ChildJvm.Result safety(NetworkLab lab, String mode, int count) throws Exception {
         return lab.jvm().args(ChildJvm.OPENS).agent("dest=*:" + PORT + ";first=always").args("-cp",
-                ChildJvm.TEST_CLASSES.toString(), SafetyProbe.class.getName(), mode, HOST, String.valueOf(PORT),
+                ChildJvm.PROBE_CLASS_PATH, SafetyProbe.class.getName(), mode, HOST, String.valueOf(PORT),
                 String.valueOf(count)).run();
     }
 }

@@ -53,7 +53,7 @@ class ServerFastOpenIT {
         try (ChildJvm.Running server = serverProbe("serversocket-ctor", host, port, "listen=" + port)) {
             TcpExtCounters before = TcpExtCounters.read();
             ChildJvm.Result client = new ChildJvm().args(ChildJvm.OPENS).agent("dest=*:" + port + ";first=always")
-                    .args("-cp", ChildJvm.TEST_CLASSES.toString(), ClientProbe.class.getName(), "socket", host,
+                    .args("-cp", ChildJvm.PROBE_CLASS_PATH, ClientProbe.class.getName(), "socket", host,
                             String.valueOf(port), String.valueOf(COUNT)).run();
             TcpExtCounters after = TcpExtCounters.read();
             assertEquals(0, client.exitCode(), client.stdout() + client.stderr());
@@ -100,7 +100,7 @@ class ServerFastOpenIT {
     private static ChildJvm.Running serverProbe(String mode, String host, int port, String agentArgs)
             throws IOException, InterruptedException {
         return new ChildJvm().args(ChildJvm.OPENS).agent(agentArgs)
-                .args("-cp", ChildJvm.TEST_CLASSES.toString(), ServerProbe.class.getName(), mode, host,
+                .args("-cp", ChildJvm.PROBE_CLASS_PATH, ServerProbe.class.getName(), mode, host,
                         String.valueOf(port), String.valueOf(COUNT))
                 .start("listening");
     }
