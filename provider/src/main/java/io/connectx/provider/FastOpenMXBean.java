@@ -28,4 +28,7 @@ public interface FastOpenMXBean {
     long getListenersEnabled();
 
     long getSynDataAccepted();
+
+    /** The version of connectx running in this JVM ({@link ConnectxVersion}). */
+    String getVersion();
 }
