@@ -22,13 +22,18 @@ for build in one two; do
     mkdir "$work/$build"
     git archive "$commit" | tar -x -C "$work/$build"
     echo "== reproducible-build: mvn -B -q package of $commit in $work/$build"
-    (cd "$work/$build" && mvn -B -q -Dstyle.color=never package -DskipTests -pl agent -am)
+    (cd "$work/$build" && mvn -B -q -Dstyle.color=never package -DskipTests -pl agent -am) >"$work/$build.log" 2>&1 \
+        || { cat "$work/$build.log" >&2; echo "reproducible-build: the build failed" >&2; exit 1; }
 done
 
 different=0
 for pattern in "${artifacts[@]}"; do
     # shellcheck disable=SC2086 # the pattern is a glob on purpose
-    one=$(cd "$work/one" && ls $pattern)
+    if ! one=$(cd "$work/one" && ls $pattern 2>/dev/null); then
+        echo "MISSING    $pattern (the build did not make it)" >&2
+        different=1
+        continue
+    fi
     for file in $one; do
         if cmp -s "$work/one/$file" "$work/two/$file"; then
             echo "same       $(sha256sum < "$work/one/$file" | cut -c1-16)  $file"
@@ -39,7 +44,7 @@ for pattern in "${artifacts[@]}"; do
     done
 done
 if [ "$different" = 1 ]; then
-    echo "reproducible-build: FAILED, two builds of $commit differ" >&2
+    echo "reproducible-build: FAILED, two builds of $commit differ or lack an artifact" >&2
     exit 1
 fi
 echo "reproducible-build: PASSED, two builds of $commit are byte-identical"
