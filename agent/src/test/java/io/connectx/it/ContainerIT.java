@@ -67,4 +67,18 @@ class ContainerIT {
                     r.stderr());
         }
     }
+
+    @Test
+    void doctorInAPodWhoseEnvironmentAlreadyLoadsTheAgent() throws Exception {
+        String agent = "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath();
+        try (NetworkLab pod = NetworkLab.create()) {
+            ChildJvm.Result r = pod.jvm().env("JAVA_TOOL_OPTIONS", agent).env("CONNECTX_DEST", "10.0.0.0/8:443")
+                    .env("CONNECTX_LOG", "info").args("-jar", ChildJvm.AGENT_JAR.toString(), "doctor").run();
+            assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+            assertTrue(r.stdout().startsWith("connectx " + VersionIT.VERSION + " on JDK "), r.stdout());
+            assertTrue(r.stdout().contains("PASS  loopback  "), r.stdout());
+            assertTrue(r.stdout().endsWith("doctor: PASSED\n"), r.stdout());
+            assertTrue(r.stderr().startsWith("Picked up JAVA_TOOL_OPTIONS: " + agent + "\n"), r.stderr());
+        }
+    }
 }
