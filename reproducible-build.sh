@@ -18,11 +18,14 @@ artifacts=(
     native/target/connectx-native-*-javadoc.jar
 )
 
+# The second build runs in another time zone and with another umask, as another builder's machine might.
 for build in one two; do
     mkdir "$work/$build"
     git archive "$commit" | tar -x -C "$work/$build"
-    echo "== reproducible-build: mvn -B -q package of $commit in $work/$build"
-    (cd "$work/$build" && mvn -B -q -Dstyle.color=never package -DskipTests -pl agent -am) >"$work/$build.log" 2>&1 \
+    if [ "$build" = one ]; then zone=UTC mask=0022; else zone=Pacific/Auckland mask=0077; fi
+    echo "== reproducible-build: mvn -B -q package of $commit in $work/$build (TZ=$zone, umask $mask)"
+    (cd "$work/$build" && umask "$mask" && TZ="$zone" mvn -B -q -Dstyle.color=never package -DskipTests -pl agent -am) \
+        >"$work/$build.log" 2>&1 \
         || { cat "$work/$build.log" >&2; echo "reproducible-build: the build failed" >&2; exit 1; }
 done
 
