@@ -2,6 +2,7 @@ package io.connectx.agent;
 
 import io.connectx.entry.ReadFirstDoor;
 import io.connectx.provider.ConnectxLog;
+import io.connectx.provider.ConnectxVersion;
 import io.connectx.provider.DestinationPolicy;
 import io.connectx.provider.FastOpenMetrics;
 import io.connectx.provider.FastOpenSockets;
@@ -61,7 +62,9 @@ final class AgentStarter {
                 Runtime.getRuntime().addShutdownHook(new Thread(
                         () -> System.err.println(FastOpenMetrics.summary(sockets.stats())), "connectx-summary"));
             }
-            ConnectxLog.info("active: " + describe(config));
+            if (ConnectxLog.isEnabled(ConnectxLog.Level.INFO)) { // reads the version resource only for the line
+                ConnectxLog.info("version " + ConnectxVersion.current() + " active: " + describe(config));
+            }
         } catch (AgentConfig.ConfigException e) {
             ConnectxLog.warn("disabled, bad configuration: " + e.getMessage() + PLAIN);
         } catch (Throwable t) {

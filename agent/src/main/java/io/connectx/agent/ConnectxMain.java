@@ -3,7 +3,7 @@ package io.connectx.agent;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** {@code java -jar connectx-agent.jar help | doctor [HOST:PORT] | attach PID [ARGS|detach]}. */
+/** {@code java -jar connectx-agent.jar help | version | doctor [HOST:PORT] | attach PID [ARGS|detach]}. */
 public final class ConnectxMain {
     private ConnectxMain() {
     }
@@ -13,10 +13,11 @@ public final class ConnectxMain {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         int status = switch (command) {
             case "help", "--help", "-h" -> help();
+            case "version", "--version" -> VersionCommand.run(System.out);
             case "doctor" -> new Doctor(System.out).run(rest.length > 0 ? rest[0] : null);
             case "attach" -> Attach.run(rest, agentJar());
             default -> {
-                System.err.println("connectx: unknown command '" + command + "': expected help, doctor or attach");
+                System.err.println("connectx: unknown command '" + command + "': expected help, version, doctor or attach");
                 help();
                 yield 2;
             }
@@ -37,6 +38,7 @@ public final class ConnectxMain {
                   java -jar connectx-agent.jar doctor [HOST:PORT]      check this host (and a peer) for Fast Open
                   java -jar connectx-agent.jar attach PID [KEY=VALUE;...] load the agent into a running JVM
                   java -jar connectx-agent.jar attach PID detach       switch it off again in that JVM
+                  java -jar connectx-agent.jar version                 the version, the JDK and the platform path
                   java -jar connectx-agent.jar help                    this text
 
                 settings (first found wins: agent argument, then -Dconnectx.KEY, then CONNECTX_KEY):""");

@@ -50,6 +50,7 @@ final class Doctor {
     }
 
     int run(String target) {
+        out.println(VersionCommand.oneLine());
         boolean linux = checkOs();
         int bits = checkSysctl();
         boolean hooks = checkJdk();

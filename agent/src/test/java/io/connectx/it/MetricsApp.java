@@ -34,5 +34,6 @@ public final class MetricsApp {
         for (String attribute : ATTRIBUTES) {
             System.out.println("mbean " + attribute + "=" + server.getAttribute(name, attribute));
         }
+        System.out.println("version " + server.getAttribute(name, "Version"));
     }
 }

@@ -34,6 +34,8 @@ class OperabilityIT {
             assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith("PASS  " + check + " ")), check + "\n" + r.stdout());
         }
         assertTrue(r.stdout().endsWith("doctor: PASSED\n"), r.stdout());
+        assertTrue(r.stdout().startsWith("connectx " + VersionIT.VERSION + " on JDK " + Runtime.version() + " ("),
+                "doctor's first line names the version\n" + r.stdout());
     }
 
     @Test
@@ -183,7 +185,8 @@ class OperabilityIT {
             assertEquals(COUNT - 1, mbean.get("SynDataAcked"), r.stdout());
             assertEquals(0, mbean.get("ReplayUnsafeHeld") + mbean.get("ReadFirstTriggers") + mbean.get("Errors"), r.stdout());
             assertTrue(mbean.get("Connects") >= COUNT, r.stdout());
-            assertEquals("connectx: " + mbean.get("Connects") + " connects, " + COUNT + " admitted, " + (COUNT - 1)
+            assertEquals(List.of("version " + VersionIT.VERSION), r.lines("version "), "the MBean's Version attribute");
+            assertEquals("connectx: version " + VersionIT.VERSION + ", " + mbean.get("Connects") + " connects, " + COUNT + " admitted, " + (COUNT - 1)
                     + " carried SYN data (saved ~" + (COUNT - 1) + " round trips), 0 errors",
                     String.join("\n", agentLines(r.stderr())), r.stderr());
         }
@@ -202,7 +205,7 @@ class OperabilityIT {
                     .args("-cp", ChildJvm.PROBE_CLASS_PATH, ClientProbe.class.getName(), "socket", host,
                             String.valueOf(server.port()), "2").run();
             assertEquals(0, debug.exitCode(), debug.stderr());
-            assertTrue(debug.stderr().contains("connectx: active: dest=*:" + server.port()), debug.stderr());
+            assertTrue(debug.stderr().contains("connectx: version " + VersionIT.VERSION + " active: dest=*:" + server.port()), debug.stderr());
             // The second connection was deferred; that detail reaches the application's logging (JUL here).
             assertTrue(debug.stderr().contains("FINE: connectx: deferred the SYN of fd"), debug.stderr());
         } finally {

@@ -45,4 +45,7 @@ public interface FastOpenMXBean {
      * then it costs the connect path nothing and the array is empty.
      */
     DestinationCounts[] getDestinations();
+
+    /** The version of connectx running in this JVM ({@link ConnectxVersion}). */
+    String getVersion();
 }

@@ -23,13 +23,13 @@ public final class FastOpenMetrics implements FastOpenMXBean {
     }
 
     /**
-     * The exit summary: {@code connectx: 120 connects, 118 admitted, 117 carried SYN data (saved ~117 round
+     * The exit summary: {@code connectx: version 0.1.0, 120 connects, 118 admitted, 117 carried SYN data (saved ~117 round
      * trips), 0 errors}, and for a JVM with Fast Open listeners {@code ; 2 listeners accepted SYN data on 40 connections},
      * and with a key file {@code ; 3 key loads, 0 failed}.
      */
     public static String summary(FastOpenStats stats) {
         long carried = stats.synDataAcked();
-        String line = "connectx: " + stats.connects() + " connects, " + stats.admitted() + " admitted, " + carried
+        String line = "connectx: version " + ConnectxVersion.current() + ", " + stats.connects() + " connects, " + stats.admitted() + " admitted, " + carried
                 + " carried SYN data (saved ~" + carried + " round trips), " + stats.errors() + " errors";
         if (stats.listenersEnabled() > 0) {
             line += "; " + stats.listenersEnabled() + " listeners accepted SYN data on " + stats.synDataAccepted() + " connections";
@@ -110,5 +110,10 @@ public final class FastOpenMetrics implements FastOpenMXBean {
     public long getSynDataAccepted() {
         stats.wantProof();
         return stats.synDataAccepted();
+    }
+
+    @Override
+    public String getVersion() {
+        return ConnectxVersion.current();
     }
 }
