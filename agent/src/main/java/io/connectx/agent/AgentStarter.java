@@ -56,6 +56,9 @@ final class AgentStarter {
             HookInstaller.install(inst, sockets, libc, MetricsRegistration.hookPoints());
             running = sockets;
             ReadFirstDoor.open(new ReadFirstGuard());
+            if (fromPremain) {
+                JvmWideSelectorProvider.install();
+            }
             MetricsRegistration.install(inst, new FastOpenMetrics(sockets.stats()));
             if (config.summary()) {
                 sockets.stats().wantProof();

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /** Guards the packaging: what the shaded jar may hold, where, and what its manifest must say. */
 class AgentJarIT {
-    private static final List<String> ALLOWED = List.of("io/connectx/entry/", "connectx/", "META-INF/");
+    /** The JVM-wide SelectorProvider the agent installs, which the JDK loads through the system class loader. */
+    private static final String PROVIDER = "io/connectx/provider/ConnectxSelectorProvider.class";
+    private static final List<String> ALLOWED = List.of("io/connectx/entry/", PROVIDER, "connectx/", "META-INF/");
     private static final List<String> ENTRY_ATTRIBUTES = List.of("Premain-Class", "Agent-Class", "Main-Class",
             "Launcher-Agent-Class");
 
@@ -33,12 +35,19 @@ class AgentJarIT {
         }
     }
 
-    /** The application class loader sees the jar (it is on the class path) but finds only the entry points there. */
+    /**
+     * The application class loader sees the jar (it is on the class path) but finds only the entry points there,
+     * and the SelectorProvider the JDK loads through it.
+     */
     @Test
-    void onlyTheEntryPointsAreClassFilesTheApplicationLoaderCanFind() throws Exception {
+    void onlyTheEntryPointsAndTheSelectorProviderAreClassFilesTheApplicationLoaderCanFind() throws Exception {
         try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
             List<String> visible = jar.stream().map(e -> e.getName()).filter(name -> name.endsWith(".class")).toList();
-            assertEquals(List.of(), visible.stream().filter(name -> !name.startsWith("io/connectx/entry/")).toList());
+            assertEquals(List.of(), visible.stream().filter(name -> !name.startsWith("io/connectx/entry/"))
+                    .filter(name -> !name.equals(PROVIDER)).toList());
+            assertTrue(visible.contains(PROVIDER), visible.toString());
+            assertTrue(jar.getEntry("connectx/" + PROVIDER.replace(".class", ".classdata")) == null,
+                    "one copy, the visible one: the agent itself never uses it");
             assertTrue(jar.getEntry("connectx/io/connectx/agent/AgentStarter.classdata") != null, "the agent's logic, hidden");
             assertEquals(List.of(), jar.stream().map(e -> e.getName()).filter(name -> name.startsWith("connectx/connectx/"))
                     .toList(), "isolated once, not again from a jar an earlier build left");
@@ -81,6 +90,8 @@ class AgentJarIT {
             }
             assertEquals(61, classFileMajorVersion(jar, "connectx/io/connectx/agent/AgentStarter.classdata"),
                     "the agent itself is built for 17");
+            assertEquals(61, classFileMajorVersion(jar, PROVIDER),
+                    "built for 17: loaded only when the agent, past the version check, names it as the JVM's provider");
         }
     }
 

@@ -29,7 +29,7 @@ class ClientFastOpenIT {
         // PING is not a request first=auto knows to be replay-safe; the HTTP modes send GETs, which are.
         Run run = probe(mode, port -> "dest=*:" + port + (http ? "" : ";first=always"), true);
         run.assertRepliesCorrect();
-        assertEquals("sun.nio.ch.EPollSelectorProvider", run.provider(), "the JDK's own SelectorProvider: the hooks are in its channels");
+        assertEquals("io.connectx.provider.ConnectxSelectorProvider", run.provider(), "the JVM-wide provider the agent installs");
         List<Boolean> expected = new ArrayList<>();
         expected.add(false);
         for (int i = 1; i < COUNT; i++) {

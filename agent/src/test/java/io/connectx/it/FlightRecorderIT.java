@@ -160,7 +160,8 @@ class FlightRecorderIT {
     }
 
     private static ChildJvm.Running server(NetworkLab lab, int count) throws Exception {
-        return lab.jvm().args(ChildJvm.OPENS).agent("listen=" + PORT).args("-cp", ChildJvm.TEST_CLASSES.toString(),
+        // The probe reads TCP_INFO with connectx-native's classes: the agent jar's copies are out of its reach.
+        return lab.jvm().args(ChildJvm.OPENS).agent("listen=" + PORT).args("-cp", ChildJvm.PROBE_CLASS_PATH,
                 ServerProbe.class.getName(), "serversocket-ctor", HOST, String.valueOf(PORT), String.valueOf(count))
                 .start("listening");
     }

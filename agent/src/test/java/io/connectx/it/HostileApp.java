@@ -10,6 +10,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,6 +28,7 @@ public final class HostileApp {
 
     /** Usage: {@code HostileApp HOST PORT COUNT}. Started without any --add-opens: only what every application has. */
     public static void main(String[] args) throws Exception {
+        System.out.println("jvm-wide provider " + SelectorProvider.provider().getClass().getName());
         // The attempt from the issue: install hooks that print every other socket's writes.
         attack("install through the public bridge class", PublicBridgeAttack::run);
         attack("the bridge class by its old name in the boot loader",
@@ -71,6 +73,26 @@ public final class HostileApp {
             }
             throw new SecurityException("the agent's guard kept the door"); // reached only if the fake never ran
         });
+        attack("open the SelectorProvider door with a provider of its own", () -> {
+            io.connectx.entry.SelectorProviderDoor.open(SelectorClientApp.OwnProvider::new);
+            refuseIfOwn(io.connectx.entry.SelectorProviderDoor.platform(), "the door");
+        });
+        attack("replace the SelectorProvider door's fields", () -> {
+            // The door lives in the application's own module (as ReadFirstDoor does), so reflection reaches it;
+            // it still hands out nothing but the JDK's own provider.
+            for (String name : new String[] {"source", "platform"}) {
+                Field f = io.connectx.entry.SelectorProviderDoor.class.getDeclaredField(name);
+                f.setAccessible(true);
+                f.set(null, name.equals("source") ? (io.connectx.entry.SelectorProviderDoor.Source) SelectorClientApp.OwnProvider::new
+                        : new SelectorClientApp.OwnProvider());
+            }
+            refuseIfOwn(io.connectx.entry.SelectorProviderDoor.platform(), "the door");
+        });
+        attack("a channel from the JVM-wide SelectorProvider after the door attempts", () -> {
+            try (java.nio.channels.SocketChannel channel = SelectorProvider.provider().openSocketChannel()) {
+                refuseIfOwn(channel.provider(), "the JVM-wide provider");
+            }
+        });
         attack("load the agent's logic", () -> Class.forName("io.connectx.agent.AgentStarter"));
         attack("load the agent's logic from the boot loader", () -> Class.forName("io.connectx.agent.AgentStarter", false, null));
         connections(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]));
@@ -87,6 +109,15 @@ public final class HostileApp {
                 System.out.println("conn " + i + " reply=" + (("PONG " + i).equals(in.readLine()) ? "ok" : "bad"));
             }
         }
+    }
+
+    /** An attempt on the SelectorProvider door succeeded only if the application's own provider came out of it. */
+    private static void refuseIfOwn(SelectorProvider provider, String where) {
+        if (provider instanceof SelectorClientApp.OwnProvider) {
+            System.out.println("LEAK " + where + " handed out the application's provider");
+            return;
+        }
+        throw new SecurityException(where + " hands out only the JDK's own provider, not " + provider);
     }
 
     interface Attack {

@@ -33,6 +33,8 @@ class HostileAppIT {
             assertEquals(List.of(), attacks.stream().filter(l -> !l.contains(" refused ")).toList(), all);
             assertTrue(attacks.contains("attack install through the public bridge class refused java.lang.NoClassDefFoundError"), all);
             assertTrue(r.stdout().contains("bridge found in module java.base"), all);
+            assertEquals(List.of("jvm-wide provider io.connectx.provider.ConnectxSelectorProvider"), r.lines("jvm-wide provider "), all);
+            assertEquals(3, attacks.stream().filter(l -> l.contains("SelectorProvider") && l.contains(" refused ")).count(), all);
             assertEquals(List.of(), r.lines("LEAK"), "no forged hook ever ran\n" + all);
             assertEquals(COUNT, r.lines("conn ").stream().filter(l -> l.endsWith("reply=ok")).count(), all);
             assertTrue(r.stderr().lines().noneMatch(l -> l.startsWith("connectx:")), all);
