@@ -94,8 +94,9 @@ class HandshakeSafetyIT {
             ChildJvm.Result warm = probe("get", host, port, 2, "dest=*:" + port);
             assertEquals(0, warm.exitCode(), warm.stdout() + warm.stderr());
         }
-        // The cookie is per address: the kernel now defers even a connect to this closed port.
-        ChildJvm.Result r = probe(mode, host, port, 1, "dest=*:" + port + ";first=always");
+        // The cookie is per address: the kernel now defers even a connect to this closed port. The agent lets
+        // it stay deferred only for a destination it saw connect, so the probe first listens on the port itself.
+        ChildJvm.Result r = probe(mode, host, port, 1, "dest=*:" + port + ";first=always;listen=" + port, "learn");
         String line = r.lines("conn 1 ").get(0);
         assertTrue(line.contains("error=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
         assertTrue(!line.contains("step=connect"), "the connect itself was deferred: " + line);
@@ -154,9 +155,10 @@ class HandshakeSafetyIT {
             String[] fds = report.replaceAll(".*fds-before=(\\d+) fds-after=(\\d+).*", "$1 $2").split(" ");
             assertEquals(fds[0], fds[1], "open descriptors before and after: " + report);
             int connections = threads * each + 2 * threads; // and the warm-up round
-            assertEquals(connections, after.since(before, TcpExtCounters.ACTIVE), "every connection carried SYN data");
+            // All but the JVM's first to this destination, which is never deferred (the cookie came from another JVM).
+            assertEquals(connections - 1, after.since(before, TcpExtCounters.ACTIVE), "every later connection carried SYN data");
             List<Accepted> accepted = server.accepted(connections + 1);
-            assertEquals(connections, accepted.stream().skip(1).filter(Accepted::synData).count());
+            assertEquals(connections - 1, accepted.stream().skip(1).filter(Accepted::synData).count());
         }
     }
 
