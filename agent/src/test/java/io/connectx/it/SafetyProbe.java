@@ -212,7 +212,9 @@ public final class SafetyProbe {
         String step = "connect";
         try (Socket s = new Socket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(server.getAddress(), REFUSED_LOCAL_PORT));
+            // The wildcard address: the kernel keeps cookies per source and destination address (tcp_metrics),
+            // and picks the same source as for an unbound socket.
+            s.bind(new InetSocketAddress(REFUSED_LOCAL_PORT));
             if (timed) {
                 s.connect(server, WAIT_MS);
             } else {
@@ -309,7 +311,7 @@ public final class SafetyProbe {
             return exchange(server, get(i));
         }
         try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(server.getAddress(), 40000 + i));
+            s.bind(new InetSocketAddress(40000 + i)); // the wildcard address, as for REFUSED_LOCAL_PORT
             s.setKeepAlive(true);
             s.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 1);
             s.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 1);
