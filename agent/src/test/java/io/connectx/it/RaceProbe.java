@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,16 +28,25 @@ public final class RaceProbe {
         int done = 0;
         for (int n = 1; n <= count; n++) {
             int i = n;
+            // The POST starts 0 to 20 us after the other thread's read or GET: a sweep across the moment
+            // that thread's hook decides, so a window between deciding and sending would be hit.
+            long delayNanos = (i % 100) * 200L;
             try (Socket s = new Socket()) {
                 s.connect(server, 5000);
                 s.setSoTimeout(5000);
-                CountDownLatch start = new CountDownLatch(1);
-                Thread other = new Thread(mode.equals("reader-writer") ? () -> readAll(s, start) : () -> write(s, start, get(i)));
+                StartLine start = new StartLine();
+                Thread other = new Thread(mode.equals("reader-writer") ? () -> {
+                    start.arriveAndWait(0);
+                    readAll(s);
+                } : () -> {
+                    start.arriveAndWait(0);
+                    write(s, get(i));
+                });
                 other.start();
-                start.countDown();
-                write(s, null, post(i));
+                start.arriveAndWait(delayNanos);
+                write(s, post(i));
                 if (mode.equals("two-writers")) {
-                    readAll(s, null);
+                    readAll(s);
                 }
                 other.join(10_000);
                 done++;
@@ -49,9 +57,25 @@ public final class RaceProbe {
         System.out.println("race done=" + done);
     }
 
-    private static void readAll(Socket s, CountDownLatch start) {
+    /** Two threads spin until both arrived, then each spins its own delay: a start far tighter than a latch's wake-up. */
+    private static final class StartLine {
+        private final java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+
+        void arriveAndWait(long delayNanos) {
+            arrived.incrementAndGet();
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (arrived.get() < 2 && System.nanoTime() < giveUp) {
+                Thread.onSpinWait();
+            }
+            long until = System.nanoTime() + delayNanos;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static void readAll(Socket s) {
         try {
-            await(start);
             InputStream in = s.getInputStream();
             while (in.read() >= 0) {
                 // until the server closes
@@ -61,24 +85,12 @@ public final class RaceProbe {
         }
     }
 
-    private static void write(Socket s, CountDownLatch start, String request) {
+    private static void write(Socket s, String request) {
         try {
-            await(start);
             OutputStream out = s.getOutputStream();
             out.write(request.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // as above
-        }
-    }
-
-    private static void await(CountDownLatch start) {
-        if (start == null) {
-            return;
-        }
-        try {
-            start.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

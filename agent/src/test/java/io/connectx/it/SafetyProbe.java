@@ -335,6 +335,7 @@ public final class SafetyProbe {
      */
     private static String reuse(InetSocketAddress server) throws Exception {
         try (java.net.ServerSocket full = fullListener(server)) {
+            SocketChannel.open().close(); // the JDK's lazily opened descriptors exist before the one to be reused
             Socket s = new Socket();
             s.connect(server, 5 * WAIT_MS);
             java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
