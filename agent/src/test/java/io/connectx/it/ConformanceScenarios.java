@@ -1,5 +1,6 @@
 package io.connectx.it;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +24,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -180,6 +186,7 @@ final class ConformanceScenarios {
         for (String api : List.of("socket", "channel", "async", "virtual")) {
             cells.add(new Cell("async-close", api, 8000, 0, HANDSHAKE_WAIT_TIMEOUT_MS + SLACK_MS, (c, t) -> disturbed(c, t, false)));
         }
+        cells.add(new Cell("read-interest-timer", "selector", 60_000, 0, 60_000, ConformanceScenarios::readInterestThenWrite));
         cells.add(new Cell("awaits-op-connect", "selector", 8000, 0, 2000 + READ_MS + SLACK_MS, ConformanceScenarios::awaitsOpConnect));
         return cells;
     }
@@ -375,6 +382,113 @@ final class ConformanceScenarios {
         // wide enough to tell apart on a loaded machine.
         return outcome + " ended=" + (elapsedMs < 1200 ? "when-disturbed" : "at-timeout")
                 + " interrupted=" + Thread.currentThread().isInterrupted() + " open=" + connection.isOpen();
+    }
+
+    /**
+     * A selector application that registers read interest as soon as a connection is up (as the JDK's
+     * HttpClient and Netty do) and has another thread write a POST into it about 100 ms later (99 to 102 ms,
+     * swept over the connections): around the moment the agent's read-interest trigger (a 100 ms grace for a
+     * destination not known to speak first) fires. Fifty connections per round, forty rounds.
+     */
+    private static String readInterestThenWrite(Context c, ConformanceTrace t) throws Exception {
+        int perRound = 50;
+        Map<String, Integer> outcomes = new TreeMap<>();
+        int rounds = 2 * RACE_ITERATIONS / perRound;
+        for (int round = 0; round < rounds; round++) {
+            try (Selector selector = Selector.open()) {
+                SocketChannel[] channels = new SocketChannel[perRound];
+                AtomicLongArray due = new AtomicLongArray(perRound);
+                ByteArrayOutputStream[] replies = new ByteArrayOutputStream[perRound];
+                boolean[] ended = new boolean[perRound];
+                int roundNo = round;
+                try {
+                    for (int k = 0; k < perRound; k++) {
+                        channels[k] = SocketChannel.open();
+                        channels[k].configureBlocking(false);
+                        replies[k] = new ByteArrayOutputStream();
+                        boolean connected = channels[k].connect(c.address("ANSWER"));
+                        channels[k].register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, k);
+                        if (connected) {
+                            due.set(k, System.nanoTime() + writeDelayNanos(k, roundNo));
+                        }
+                    }
+                    Thread writer = c.thread(() -> writeWhenDue(c, channels, due, roundNo));
+                    writer.start();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    int open = perRound;
+                    ByteBuffer buf = ByteBuffer.allocate(4096);
+                    while (open > 0 && System.nanoTime() < deadline) {
+                        selector.select(100);
+                        for (SelectionKey key : selector.selectedKeys()) {
+                            int k = (Integer) key.attachment();
+                            if (key.isConnectable()) {
+                                if (channels[k].finishConnect()) {
+                                    key.interestOps(SelectionKey.OP_READ);
+                                    due.set(k, System.nanoTime() + writeDelayNanos(k, roundNo));
+                                }
+                            } else if (key.isReadable()) {
+                                int n = channels[k].read(buf.clear());
+                                if (n < 0) {
+                                    ended[k] = true;
+                                    open--;
+                                    key.cancel();
+                                } else {
+                                    replies[k].write(buf.array(), 0, n);
+                                }
+                            }
+                        }
+                        selector.selectedKeys().clear();
+                    }
+                    writer.join(5000);
+                } catch (IOException e) {
+                    outcomes.merge("error " + ConformanceTrace.describe(e, c.ports), 1, Integer::sum);
+                } finally {
+                    for (SocketChannel channel : channels) {
+                        if (channel != null) {
+                            channel.close();
+                        }
+                    }
+                }
+                for (int k = 0; k < perRound; k++) {
+                    String outcome = ended[k] ? body(replies[k].toString(StandardCharsets.UTF_8)) : "no answer within 5 s";
+                    outcomes.merge(c.normalize(outcome).replaceAll("~[0-9]+", "~i"), 1, Integer::sum);
+                }
+            }
+        }
+        return "iterations=" + rounds * perRound + " outcomes=" + outcomes;
+    }
+
+    private static long writeDelayNanos(int k, int round) {
+        // 99.0 to 102.0 ms in 0.1 ms steps, each round shifted by up to 0.2 ms: thread wake-ups add the rest.
+        return TimeUnit.MILLISECONDS.toNanos(100) + ((k % 31) - 10) * 100_000L + ((round % 5) - 2) * 100_000L;
+    }
+
+    /** The writer thread of {@link #readInterestThenWrite}: each POST in one write, as soon as it is due. */
+    private static void writeWhenDue(Context c, SocketChannel[] channels, AtomicLongArray due, int round) {
+        boolean[] written = new boolean[channels.length];
+        int left = channels.length;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (left > 0 && System.nanoTime() < deadline) {
+            for (int k = 0; k < channels.length; k++) {
+                long at = due.get(k);
+                if (written[k] || at == 0 || System.nanoTime() < at) {
+                    continue;
+                }
+                written[k] = true;
+                left--;
+                ByteBuffer request = ByteBuffer.wrap(post(c.cell.id() + "~" + (round * channels.length + k)));
+                try {
+                    while (request.hasRemaining() && System.nanoTime() < deadline) {
+                        if (channels[k].write(request) == 0) {
+                            LockSupport.parkNanos(100_000);
+                        }
+                    }
+                } catch (IOException e) {
+                    c.trace.saw("write " + k + ": " + ConformanceTrace.describe(e, c.ports));
+                }
+            }
+            LockSupport.parkNanos(100_000);
+        }
     }
 
     /** A non-blocking connect whose code always waits for OP_CONNECT, whatever connect returned. */
