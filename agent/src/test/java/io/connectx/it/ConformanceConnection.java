@@ -41,6 +41,9 @@ interface ConformanceConnection extends Closeable {
 
     boolean isOpen();
 
+    /** The most any read here takes in: far more than any answer of the suite's server. */
+    int MAX_LINE = 65536;
+
     static ConformanceConnection open(String api, ConformanceTrace trace) throws IOException {
         return switch (api) {
             case "socket", "virtual" -> new OfSocket();
@@ -89,7 +92,7 @@ interface ConformanceConnection extends Closeable {
             socket.setSoTimeout(timeoutMs);
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (int b = in.read(); ; b = in.read()) {
+            for (int b = in.read(); out.size() < MAX_LINE; b = in.read()) {
                 if (b < 0) {
                     return line(out, true);
                 }
@@ -98,6 +101,7 @@ interface ConformanceConnection extends Closeable {
                 }
                 out.write(b);
             }
+            return line(out, false);
         }
 
         @Override
@@ -160,7 +164,7 @@ interface ConformanceConnection extends Closeable {
         public String readLine(int timeoutMs) throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteBuffer one = ByteBuffer.allocate(1);
-            while (true) {
+            while (out.size() < MAX_LINE) {
                 one.clear();
                 if (channel.read(one) < 0) {
                     return line(out, true);
@@ -170,13 +174,14 @@ interface ConformanceConnection extends Closeable {
                 }
                 out.write(one.get(0));
             }
+            return line(out, false);
         }
 
         @Override
         public String readAll(int timeoutMs) throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteBuffer buf = ByteBuffer.allocate(4096);
-            while (channel.read(buf.clear()) >= 0) {
+            while (out.size() < MAX_LINE && channel.read(buf.clear()) >= 0) {
                 out.write(buf.array(), 0, buf.position());
             }
             return out.toString(StandardCharsets.UTF_8);
@@ -279,7 +284,7 @@ interface ConformanceConnection extends Closeable {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteBuffer one = ByteBuffer.allocate(1);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-            while (true) {
+            while (out.size() < MAX_LINE) {
                 one.clear();
                 int n = channel.read(one);
                 if (n < 0) {
@@ -297,6 +302,7 @@ interface ConformanceConnection extends Closeable {
                 }
                 out.write(one.get(0));
             }
+            return line(out, false);
         }
 
         @Override
@@ -345,7 +351,7 @@ interface ConformanceConnection extends Closeable {
         public String readLine(int timeoutMs) throws Exception {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteBuffer one = ByteBuffer.allocate(1);
-            while (true) {
+            while (out.size() < MAX_LINE) {
                 one.clear();
                 if (channel.read(one).get(timeoutMs, TimeUnit.MILLISECONDS) < 0) {
                     return line(out, true);
@@ -355,13 +361,14 @@ interface ConformanceConnection extends Closeable {
                 }
                 out.write(one.get(0));
             }
+            return line(out, false);
         }
 
         @Override
         public String readAll(int timeoutMs) throws Exception {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteBuffer buf = ByteBuffer.allocate(4096);
-            while (channel.read(buf.clear()).get(timeoutMs, TimeUnit.MILLISECONDS) >= 0) {
+            while (out.size() < MAX_LINE && channel.read(buf.clear()).get(timeoutMs, TimeUnit.MILLISECONDS) >= 0) {
                 out.write(buf.array(), 0, buf.position());
             }
             return out.toString(StandardCharsets.UTF_8);

@@ -287,11 +287,11 @@ final class ConformanceScenarios {
 
     /**
      * One thread blocks reading the answer while another writes a POST, on a fresh connection each time.
-     * The writer starts when the reader is about to read, after a delay that sweeps 0 to about 40 us over
+     * The writer starts when the reader is about to read, after a delay that sweeps 0 to 60 us over
      * the iterations, so that the write meets the read at every point of its way into the kernel.
      */
     private static String readerAndWriter(Context c, ConformanceTrace t) throws Exception {
-        return repeat(c, RACE_ITERATIONS, i -> {
+        return repeat(c, 2 * RACE_ITERATIONS, i -> {
             try (ConformanceConnection connection = c.open()) {
                 connection.connect(c.address("ANSWER"), 0);
                 CountDownLatch reading = new CountDownLatch(1);
@@ -310,9 +310,9 @@ final class ConformanceScenarios {
         });
     }
 
-    /** Busy-waits (i % 20) * 2 us: a sweep of the start of a racing thread, finer than a sleep can give. */
+    /** Busy-waits (i % 61) us: a sweep of the start of a racing thread, finer than a sleep can give. */
     private static void spin(int i) {
-        long until = System.nanoTime() + (i % 20) * 2_000L;
+        long until = System.nanoTime() + (i % 61) * 1_000L;
         while (System.nanoTime() < until) {
             Thread.onSpinWait();
         }
@@ -320,7 +320,7 @@ final class ConformanceScenarios {
 
     /** Two threads write at once on a fresh connection: one a GET, one a POST; then the answer is read. */
     private static String twoWriters(Context c, ConformanceTrace t) throws Exception {
-        return repeat(c, RACE_ITERATIONS, i -> {
+        return repeat(c, 2 * RACE_ITERATIONS, i -> {
             try (ConformanceConnection connection = c.open()) {
                 connection.connect(c.address("TWO"), 0);
                 String path = c.cell.id() + "~" + i;
