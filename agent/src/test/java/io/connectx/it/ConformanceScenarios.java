@@ -58,6 +58,12 @@ final class ConformanceScenarios {
      * Scenarios whose failure point may move from connect to the first I/O under the agent (a destination
      * this JVM knew that went dark): compared on the final outcome, bytes and bound, not on the step.
      */
+    /**
+     * Scenarios whose every connection sends one write: when its SYN carried data (TCP_INFO), it carried
+     * that whole write, so every request the server got from it rode in the SYN.
+     */
+    static final List<String> SINGLE_WRITE = List.of("pipelined");
+
     static final List<String> STEP_AGNOSTIC = List.of("timeout-known-dark", "interrupt", "async-close");
 
     /** One scenario on one API: the application code, the longest it may run, and the time bound it must keep. */
@@ -158,6 +164,9 @@ final class ConformanceScenarios {
         cells.add(new Cell("post", "httpclient", 40_000, 0, 40_000, (c, t) -> repeat(c, POST_ITERATIONS, i -> httpClient(c, t, "ANSWER", true, 0, i))));
         cells.add(new Cell("post", "urlconnection", 40_000, 0, 40_000, (c, t) -> repeat(c, POST_ITERATIONS, i -> urlConnection(c, t, "ANSWER", true, 0, i))));
         for (String api : RAW) {
+            cells.add(new Cell("pipelined", api, 8000, 0, READ_MS + SLACK_MS, ConformanceScenarios::pipelined));
+        }
+        for (String api : RAW) {
             cells.add(new Cell("probe-closed-port", api, 8000, 0, HANDSHAKE_WAIT_TIMEOUT_MS + SLACK_MS, ConformanceScenarios::probeClosedPort));
         }
         failures(cells, "refused", "CLOSED", 0, 0, READ_MS + SLACK_MS);
@@ -252,6 +261,21 @@ final class ConformanceScenarios {
                 return body(connection.readAll(READ_MS));
             }
         });
+    }
+
+    /** A GET and a POST pipelined in one write: not one replay-safe request, so not for a SYN. */
+    private static String pipelined(Context c, ConformanceTrace t) throws Exception {
+        ConformanceConnection connection = c.open();
+        t.step("connect");
+        connection.connect(c.address("TWO"), 0);
+        t.step("write");
+        byte[] get = getBytes(c.cell.id());
+        byte[] post = post(c.cell.id());
+        byte[] both = java.util.Arrays.copyOf(get, get.length + post.length);
+        System.arraycopy(post, 0, both, get.length, post.length);
+        connection.write(both);
+        t.step("read");
+        return "read=" + connection.readLine(READ_MS);
     }
 
     private static String probeClosedPort(Context c, ConformanceTrace t) throws Exception {
