@@ -55,6 +55,11 @@ final class NetworkLab implements AutoCloseable {
         run("nft", "add rule inet lab out tcp dport " + port + " tcp flags & (syn | ack) == syn drop");
     }
 
+    /** Answers SYNs to {@code port} with ICMP host unreachable. */
+    void rejectSynsAsHostUnreachable(int port) throws IOException, InterruptedException {
+        run("nft", "add rule inet lab out tcp dport " + port + " tcp flags & (syn | ack) == syn reject with icmp type host-unreachable");
+    }
+
     /** Answers SYNs from {@code clientPort} to {@code port} with ICMP host unreachable. */
     void rejectSynsAsHostUnreachable(int port, int clientPort) throws IOException, InterruptedException {
         run("nft", "add rule inet lab out tcp sport " + clientPort + " tcp dport " + port
