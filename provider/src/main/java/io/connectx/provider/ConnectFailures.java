@@ -11,7 +11,8 @@ import java.net.SocketTimeoutException;
  * the first I/O. The classes follow the JDK's own mapping (Net.c, handleSocketError): ECONNREFUSED and
  * ETIMEDOUT are {@link ConnectException}, EHOSTUNREACH is {@link NoRouteToHostException}; the messages are
  * the C library's, as the JDK's are. A timed connect that ran out of time is the JDK's
- * {@code SocketTimeoutException: Connect timed out} (NioSocketImpl.timedFinishConnect).
+ * {@code SocketTimeoutException: Connect timed out} (NioSocketImpl.timedFinishConnect). None has a cause,
+ * as the JDK's own have none: an application must not see the read or write failure underneath.
  */
 final class ConnectFailures {
     private ConnectFailures() {
@@ -32,28 +33,17 @@ final class ConnectFailures {
         } else if (message.contains("No route to host")) {
             mapped = new NoRouteToHostException("No route to host");
         }
-        if (mapped != null) {
-            mapped.initCause(failure);
-        }
         return mapped;
     }
 
-    static SocketTimeoutException connectTimedOut(IOException cause) {
-        SocketTimeoutException e = new SocketTimeoutException("Connect timed out");
-        if (cause != null) {
-            e.initCause(cause);
-        }
-        return e;
+    static SocketTimeoutException connectTimedOut() {
+        return new SocketTimeoutException("Connect timed out");
     }
 
     /** A copy of an earlier mapped failure, so each throw has its own stack trace. */
-    static IOException again(IOException first, IOException now) {
-        IOException copy = first instanceof NoRouteToHostException ? new NoRouteToHostException(first.getMessage())
+    static IOException again(IOException first) {
+        return first instanceof NoRouteToHostException ? new NoRouteToHostException(first.getMessage())
                 : first instanceof ConnectException ? new ConnectException(first.getMessage())
                 : new SocketException(first.getMessage());
-        if (now != null) {
-            copy.initCause(now);
-        }
-        return copy;
     }
 }

@@ -373,11 +373,11 @@ public final class DeferredHandshakes {
     /** The I/O of a socket whose handshake failed or timed out fails again, as the plain connect did once. */
     private static void failFast(DeferredSocket s) throws IOException {
         if (s.timedOut) {
-            throw ConnectFailures.connectTimedOut(null);
+            throw ConnectFailures.connectTimedOut();
         }
         IOException first = s.failure;
         if (first != null) {
-            throw ConnectFailures.again(first, null);
+            throw ConnectFailures.again(first);
         }
     }
 
@@ -419,12 +419,12 @@ public final class DeferredHandshakes {
             return thrown;
         }
         if (s.timedOut) {
-            return ConnectFailures.connectTimedOut(io);
+            return ConnectFailures.connectTimedOut();
         }
         IOException first = s.failure;
         if (first != null) {
             // The kernel reports the refusal once; later calls see "Broken pipe" or the end of the stream.
-            return ConnectFailures.again(first, io);
+            return ConnectFailures.again(first);
         }
         if (thrown instanceof ConnectException || thrown instanceof SocketTimeoutException) {
             return thrown;
