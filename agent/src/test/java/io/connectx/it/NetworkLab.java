@@ -72,6 +72,10 @@ final class NetworkLab implements AutoCloseable {
                 + " tcp flags & (syn | ack) == ack drop");
     }
 
+    String name() {
+        return name;
+    }
+
     ChildJvm jvm() {
         return new ChildJvm(List.of("ip", "netns", "exec", name));
     }

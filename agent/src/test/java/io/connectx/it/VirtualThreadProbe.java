@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code blackhole}: a listener of this JVM's whose accept queue is full drops every SYN (see
  * {@link SafetyProbe#fullListener}); each thread connects, writes a GET and reads, and must time out.</li>
  * <li>{@code get}: each thread connects, writes a GET and reads the reply (after one connection that
- * teaches the agent the destination).</li>
+ * teaches the agent the destination). TIMEOUT_MS 0: an untimed connect.</li>
+ * <li>{@code greet}: the server speaks first; each thread reads its greeting, writes a line, reads the reply.</li>
+ * <li>{@code shutdown}: each thread shuts its output down before any write, then reads the server's lines.</li>
  * </ul>
  */
 public final class VirtualThreadProbe {
@@ -35,8 +36,8 @@ public final class VirtualThreadProbe {
         int n = Integer.parseInt(args[3]);
         int timeout = Integer.parseInt(args[4]);
         ServerSocket full = mode.equals("blackhole") ? SafetyProbe.fullListener(server) : null;
-        if (mode.equals("get")) {
-            connectAndGet(server, timeout, 0);
+        if (!mode.equals("blackhole")) {
+            exchange(mode, server, timeout, 0);
         }
         List<Future<String>> outcomes = new ArrayList<>();
         long start = System.nanoTime();
@@ -44,7 +45,7 @@ public final class VirtualThreadProbe {
         try {
             for (int i = 1; i <= n; i++) {
                 int id = i;
-                outcomes.add(threads.submit(() -> connectAndGet(server, timeout, id)));
+                outcomes.add(threads.submit(() -> exchange(mode, server, timeout, id)));
             }
             int ok = 0;
             int timeouts = 0;
@@ -72,23 +73,35 @@ public final class VirtualThreadProbe {
     }
 
     /** "ELAPSED_MS ok", or "ELAPSED_MS" and what was thrown. */
-    private static String connectAndGet(InetSocketAddress server, int timeout, int i) {
+    private static String exchange(String mode, InetSocketAddress server, int timeout, int i) {
         long start = System.nanoTime();
         String outcome;
         try (Socket s = new Socket()) {
             s.connect(server, timeout);
-            s.setSoTimeout(10 * timeout);
-            s.getOutputStream().write(SafetyProbe.get(i).getBytes(StandardCharsets.UTF_8));
+            s.setSoTimeout(10_000);
             InputStream in = s.getInputStream();
+            switch (mode) {
+                case "greet" -> {
+                    readLine(in);
+                    s.getOutputStream().write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+                case "shutdown" -> s.shutdownOutput();
+                default -> s.getOutputStream().write(SafetyProbe.get(i).getBytes(StandardCharsets.UTF_8));
+            }
             outcome = in.read() >= 0 ? "ok" : "end of stream";
             while (in.read() >= 0) {
                 // the rest of the reply, until the server closes
             }
-        } catch (SocketTimeoutException e) {
-            outcome = e.getClass().getName() + ": " + e.getMessage();
         } catch (IOException e) {
             outcome = e.getClass().getName() + ": " + e.getMessage();
         }
         return (System.nanoTime() - start) / 1_000_000 + " " + outcome;
+    }
+
+    private static void readLine(InputStream in) throws IOException {
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            // the greeting
+        }
     }
 }
