@@ -50,10 +50,12 @@ public final class VirtualThreadProbe {
             int ok = 0;
             int timeouts = 0;
             long slowest = 0;
+            List<Long> elapsed = new ArrayList<>();
             List<String> other = new ArrayList<>();
             for (Future<String> f : outcomes) {
                 String[] outcome = f.get(60, TimeUnit.SECONDS).split(" ", 2);
                 slowest = Math.max(slowest, Long.parseLong(outcome[0]));
+                elapsed.add(Long.parseLong(outcome[0]));
                 if (outcome[1].equals("ok")) {
                     ok++;
                 } else if (outcome[1].equals("java.net.SocketTimeoutException: Connect timed out")) {
@@ -62,7 +64,9 @@ public final class VirtualThreadProbe {
                     other.add(outcome[1]);
                 }
             }
+            java.util.Collections.sort(elapsed);
             System.out.println("vt ok=" + ok + " connect-timeouts=" + timeouts + " slowest-ms=" + slowest
+                    + " median-ms=" + elapsed.get(elapsed.size() / 2)
                     + " total-ms=" + (System.nanoTime() - start) / 1_000_000 + " other=" + other);
         } finally {
             threads.shutdownNow();
