@@ -8,8 +8,9 @@ import java.net.InetSocketAddress;
 
 /**
  * The decisions taken at the JDK's connect and listen points: whether this socket gets Fast Open, and
- * asking the kernel for it. Never throws: any fault is counted, logged once, and the socket proceeds
- * exactly as it would without connectx.
+ * asking the kernel for it. A fault is counted and logged once, and the socket proceeds exactly as it
+ * would without connectx: here for the connect, listen and accept decisions, and in the bootstrap bridge
+ * (through {@link #hookFault}) for everything else.
  */
 public final class FastOpenSockets {
     /** IOStatus.UNAVAILABLE: what the JDK's Net.connect returns for a connect in progress (EINPROGRESS). */
