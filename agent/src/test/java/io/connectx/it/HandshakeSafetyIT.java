@@ -155,10 +155,14 @@ class HandshakeSafetyIT {
             String[] fds = report.replaceAll(".*fds-before=(\\d+) fds-after=(\\d+).*", "$1 $2").split(" ");
             assertEquals(fds[0], fds[1], "open descriptors before and after: " + report);
             int connections = threads * each + 2 * threads; // and the warm-up round
-            // All but the JVM's first to this destination, which is never deferred (the cookie came from another JVM).
-            assertEquals(connections - 1, after.since(before, TcpExtCounters.ACTIVE), "every later connection carried SYN data");
+            // Every connection but those that began before this JVM first saw the destination connect: the
+            // agent defers none of those (the cookie came from another JVM). The threads start together, so
+            // that is at least the first and at most one per thread.
+            long active = after.since(before, TcpExtCounters.ACTIVE);
+            assertTrue(active >= connections - threads && active <= connections - 1, "SYN data on " + active + " of "
+                    + connections + " connections");
             List<Accepted> accepted = server.accepted(connections + 1);
-            assertEquals(connections - 1, accepted.stream().skip(1).filter(Accepted::synData).count());
+            assertEquals(active, accepted.stream().skip(1).filter(Accepted::synData).count());
         }
     }
 
