@@ -10,7 +10,8 @@ JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 if [ "$(id -u)" = 0 ]; then
     missing=()
-    for pkg in iproute2 curl nftables openssl mariadb-server nginx redis-server postgresql; do
+    # iptables, gcc and libnetfilter-queue-dev: VirtualThreadBurstIT builds the RTT lab's delayer.
+    for pkg in iproute2 curl nftables openssl mariadb-server nginx redis-server postgresql iptables gcc libc6-dev libnetfilter-queue-dev; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
     done
     if [ ${#missing[@]} -gt 0 ]; then

@@ -280,6 +280,11 @@ public final class Connectx {
         boolean connected;
         try {
             connected = channel.connect(dst);
+            if (!connected && platform != null) {
+                // Under the agent a deferred connect answers "in progress", as a plain one does until its
+                // handshake; a deferred socket is writable at once (tcp_poll), so this finishes it now.
+                connected = channel.finishConnect();
+            }
         } catch (IOException | RuntimeException e) {
             throw JdkFailures.translate("connect " + dst, e);
         }

@@ -36,7 +36,10 @@ import net.bytebuddy.jar.asm.Type;
  * </ul>
  */
 enum Hook {
-    /** {@code Net.connect(family, fd, remote, port)}: may answer for the JDK, or ask for the result. */
+    /**
+     * {@code Net.connect(family, fd, remote, port)}: may answer for the JDK, or ask for the result and
+     * replace it (a deferred socket is reported in progress).
+     */
     CONNECT(true) {
         @Override
         void enter(HookedMethod m) {
@@ -66,13 +69,23 @@ enum Hook {
             Label done = new Label();
             m.loadFlag();
             out.visitJumpInsn(IFEQ, done);
-            out.visitInsn(DUP);
             m.loadArgument(1);
             m.loadArgument(2);
             m.loadArgument(3);
-            m.callBridge("afterConnect", "(ILjava/io/FileDescriptor;Ljava/net/InetAddress;I)V");
+            m.callBridge("afterConnect", "(ILjava/io/FileDescriptor;Ljava/net/InetAddress;I)I");
             out.visitLabel(done);
             m.frame(true, INTEGER);
+        }
+    },
+    /**
+     * {@code UnixAsynchronousSocketChannelImpl.implConnect}: its {@code Net.connect} is left untouched, since
+     * an AsynchronousSocketChannel's reads and writes are not guarded.
+     */
+    ASYNC_CONNECT(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadFd();
+            m.callBridge("asyncConnect", "(Ljava/io/FileDescriptor;)V");
         }
     },
     /** {@code SocketChannelImpl.connect(SocketAddress)}: counted. */
@@ -199,11 +212,13 @@ enum Hook {
             m.callBridge("beforeWrite", "(Ljava/io/FileDescriptor;[Ljava/nio/ByteBuffer;II)V");
         }
     },
+    /** The socket object itself goes along: a wait for the handshake parks through its own park method. */
     SHUTDOWN_OUTPUT(false) {
         @Override
         void enter(HookedMethod m) {
+            m.loadThis();
             m.loadFd();
-            m.callBridge("beforeShutdownOutput", "(Ljava/io/FileDescriptor;)V");
+            m.callBridge("beforeShutdownOutput", "(Ljava/lang/Object;Ljava/io/FileDescriptor;)V");
         }
     },
     /** {@code translateInterestOps(int)}: waiting for OP_READ before any write must start the handshake. */

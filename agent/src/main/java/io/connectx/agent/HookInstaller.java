@@ -2,7 +2,6 @@ package io.connectx.agent;
 
 import io.connectx.bootstrap.SocketHookBridge;
 import io.connectx.bootstrap.SocketHooks;
-import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.DeferredHandshakes;
 import io.connectx.provider.FastOpenSockets;
 import io.connectx.sys.FileDescriptors;
@@ -55,11 +54,10 @@ final class HookInstaller {
     }
 
     /**
-     * The boundary between the JDK's socket code and the agent. What connect would have thrown passes
-     * through; any other fault of the agent's is logged once and swallowed, so the I/O proceeds as it
-     * would without connectx. The hooks that make native calls on a socket the agent does not track yet
-     * (connect, listen, accept) first wait for {@link LibcBinding}; the others act only on sockets that
-     * connect set up, after the binding.
+     * The agent's side of the bridge: forwards each hook to the engine. Faults go through to the bridge,
+     * which counts and logs them and lets the I/O proceed as without connectx. The hooks that make native
+     * calls on a socket the agent does not track yet (connect, listen, accept) first wait for
+     * {@link LibcBinding}; the others act only on sockets that connect set up, after the binding.
      */
     private record Hooks(FastOpenSockets sockets, DeferredHandshakes handshakes, LibcBinding libc) implements SocketHooks {
         @Override
@@ -73,110 +71,58 @@ final class HookInstaller {
         }
 
         @Override
-        public void afterConnect(FileDescriptor fd, InetAddress remote, int port, int result) {
-            sockets.afterConnect(fd, remote, port, result);
+        public int afterConnect(FileDescriptor fd, InetAddress remote, int port, int result) {
+            return sockets.afterConnect(fd, remote, port, result);
         }
 
         @Override
         public void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
-            try {
-                handshakes.afterTimedConnect(fd, timeoutNanos);
-            } catch (Throwable t) {
-                internalError(t);
-            }
+            handshakes.afterTimedConnect(fd, timeoutNanos);
         }
 
         @Override
         public void beforeRead(FileDescriptor fd) throws IOException {
-            try {
-                handshakes.beforeRead(fd);
-            } catch (IOException e) {
-                throw e;
-            } catch (Throwable t) {
-                internalError(t);
-            }
+            handshakes.beforeRead(fd);
         }
 
         @Override
         public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
-            try {
-                return handshakes.afterRead(fd, n, thrown);
-            } catch (Throwable t) {
-                internalError(t);
-                return thrown;
-            }
+            return handshakes.afterRead(fd, n, thrown);
         }
 
         @Override
         public void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
-            try {
-                handshakes.beforeWrite(fd, data);
-            } catch (IOException e) {
-                throw e;
-            } catch (Throwable t) {
-                internalError(t);
-            }
+            handshakes.beforeWrite(fd, data);
         }
 
         @Override
         public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
-            try {
-                handshakes.beforeWrite(fd, data, offset, length);
-            } catch (IOException e) {
-                throw e;
-            } catch (Throwable t) {
-                internalError(t);
-            }
+            handshakes.beforeWrite(fd, data, offset, length);
         }
 
         @Override
         public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
-            try {
-                handshakes.beforeWrite(fd, data, offset, length);
-            } catch (IOException e) {
-                throw e;
-            } catch (Throwable t) {
-                internalError(t);
-            }
+            handshakes.beforeWrite(fd, data, offset, length);
         }
 
         @Override
         public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
-            try {
-                return handshakes.afterWrite(fd, thrown);
-            } catch (Throwable t) {
-                internalError(t);
-                return thrown;
-            }
+            return handshakes.afterWrite(fd, thrown);
         }
 
         @Override
-        public void beforeShutdownOutput(FileDescriptor fd) throws IOException {
-            try {
-                handshakes.beforeShutdownOutput(fd);
-            } catch (IOException e) {
-                throw e;
-            } catch (Throwable t) {
-                internalError(t);
-            }
+        public void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException {
+            handshakes.beforeShutdownOutput(fd, JdkPark.of(socket, fd));
         }
 
         @Override
         public void beforeInterest(FileDescriptor fd, int ops) {
-            try {
-                handshakes.beforeInterest(fd, ops);
-            } catch (Throwable t) {
-                internalError(t);
-            }
+            handshakes.beforeInterest(fd, ops);
         }
 
         @Override
         public void closed(FileDescriptor fd) {
-            try {
-                handshakes.closed(fd);
-            } catch (Throwable t) {
-                internalError(t);
-            }
+            handshakes.closed(fd);
         }
 
         @Override
@@ -191,16 +137,13 @@ final class HookInstaller {
             if (!sockets.checksAccepted() || !libc.await()) {
                 return;
             }
-            try {
-                sockets.afterAccept(accepted instanceof Channel channel ? FileDescriptors.of(channel)
-                        : FileDescriptors.ofSocketImpl(accepted), accepted);
-            } catch (Throwable t) {
-                internalError(t);
-            }
+            sockets.afterAccept(accepted instanceof Channel channel ? FileDescriptors.of(channel)
+                    : FileDescriptors.ofSocketImpl(accepted), accepted);
         }
 
-        private static void internalError(Throwable t) {
-            ConnectxLog.warnOnce("io-error", "internal error on a socket operation, which proceeds unchanged: " + t);
+        @Override
+        public void fault(String hook, Throwable fault) {
+            sockets.hookFault(hook, fault);
         }
     }
 }

@@ -86,6 +86,10 @@ final class HookedMethod extends MethodVisitor {
         mv.visitVarInsn(parameters[index].getOpcode(ILOAD), slot);
     }
 
+    void loadThis() {
+        mv.visitVarInsn(ALOAD, 0);
+    }
+
     /** The receiver's {@code fd} field, declared by the class or (NioSocketImpl) inherited from SocketImpl. */
     void loadFd() {
         mv.visitVarInsn(ALOAD, 0);

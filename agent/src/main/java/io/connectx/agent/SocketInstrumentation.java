@@ -2,6 +2,7 @@ package io.connectx.agent;
 
 import static io.connectx.agent.Hook.ACCEPT_INTO;
 import static io.connectx.agent.Hook.ACCEPT_RETURN;
+import static io.connectx.agent.Hook.ASYNC_CONNECT;
 import static io.connectx.agent.Hook.AVAILABLE;
 import static io.connectx.agent.Hook.CLOSE;
 import static io.connectx.agent.Hook.CONNECT;
@@ -32,6 +33,8 @@ import java.util.Map;
  * <li>The read, write, available, shutdownOutput, interest-ops and close entry points of
  * {@code NioSocketImpl} (behind {@code java.net.Socket}) and {@code SocketChannelImpl}, where a deferred
  * handshake is started, held or reported; and their timed connects, whose timeout must still hold.</li>
+ * <li>{@code UnixAsynchronousSocketChannelImpl.implConnect}, on entry: an AsynchronousSocketChannel is
+ * never deferred, so it behaves as without the agent.</li>
  * <li>{@code NioSocketImpl.listen(int)} and {@code ServerSocketChannelImpl.bind(SocketAddress, int)}, on
  * exit: {@code Net.listen} itself is native and cannot carry a hook. Their accepts, on exit, for the
  * SynDataAccepted count.</li>
@@ -44,6 +47,7 @@ final class SocketInstrumentation {
     static final String SOCKET_IMPL = "sun.nio.ch.NioSocketImpl";
     static final String SOCKET_CHANNEL = "sun.nio.ch.SocketChannelImpl";
     static final String SERVER_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
+    static final String ASYNC_CHANNEL = "sun.nio.ch.UnixAsynchronousSocketChannelImpl";
 
     private static final String FD = "Ljava/io/FileDescriptor;";
     private static final String ADDRESS = "Ljava/net/SocketAddress;";
@@ -76,7 +80,10 @@ final class SocketInstrumentation {
                     new HookPoint("implCloseSelectableChannel", "()", CLOSE)),
             SERVER_CHANNEL, List.of(
                     new HookPoint("bind", "(" + ADDRESS + "I)", LISTEN),
-                    new HookPoint("accept", "()", ACCEPT_RETURN)));
+                    new HookPoint("accept", "()", ACCEPT_RETURN)),
+            ASYNC_CHANNEL, List.of(
+                    new HookPoint("implConnect", "(" + ADDRESS + "Ljava/lang/Object;Ljava/nio/channels/CompletionHandler;)",
+                            ASYNC_CONNECT)));
 
     private SocketInstrumentation() {
     }
@@ -115,5 +122,6 @@ final class SocketInstrumentation {
         java.net.SocketImpl.class.getDeclaredField("fd");
         Class.forName(SOCKET_CHANNEL, false, null).getDeclaredField("fd");
         Class.forName(SERVER_CHANNEL, false, null).getDeclaredField("fd");
+        Class.forName(ASYNC_CHANNEL, false, null).getSuperclass().getDeclaredField("fd");
     }
 }

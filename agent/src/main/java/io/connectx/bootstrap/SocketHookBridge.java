@@ -14,13 +14,21 @@ import java.nio.ByteBuffer;
  * exports to the agent's module alone. Application code can neither call it nor reflect on it. Within the
  * agent, the first {@link #install} returns the {@link Seal} that alone can change the slot later.
  * <p>
- * The woven code is a bare call into these methods, so they own the rules an advice's {@code suppress}
- * used to keep: a hook that must not throw has every Throwable swallowed here, and the ones declared
- * {@code throws IOException} let through only what the JDK method itself could have thrown.
+ * The woven code is a bare call into these methods, so this is the one place that catches the hooks'
+ * faults: every Throwable a hook throws is reported to {@link SocketHooks#fault} and swallowed, except the
+ * IOExceptions of the hooks declared {@code throws IOException}, which are what the JDK method itself
+ * would have thrown.
  */
 public final class SocketHookBridge {
     private static volatile SocketHooks hooks;
     private static Seal seal;
+    /**
+     * The descriptor an AsynchronousSocketChannel is connecting on this thread. Its connect reaches the same
+     * {@code Net.connect}, but its reads and writes complete on the group's threads, outside the guards a
+     * deferred SYN needs: it is never deferred, so it behaves exactly as without the agent. A stale value
+     * only ever matches its own channel, which connects once.
+     */
+    private static final ThreadLocal<FileDescriptor> ASYNC_CONNECT = new ThreadLocal<>();
 
     private SocketHookBridge() {
     }
@@ -54,9 +62,16 @@ public final class SocketHookBridge {
         if (h != null) {
             try {
                 h.tcpConnect();
-            } catch (Throwable ignored) {
-                // the connect proceeds as without the agent
+            } catch (Throwable t) {
+                fault(h, "tcpConnect", t);
             }
+        }
+    }
+
+    /** Entry of {@code UnixAsynchronousSocketChannelImpl.implConnect}: its connect is left untouched. */
+    public static void asyncConnect(FileDescriptor fd) {
+        if (hooks != null) {
+            ASYNC_CONNECT.set(fd);
         }
     }
 
@@ -68,7 +83,7 @@ public final class SocketHookBridge {
      */
     public static Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException {
         SocketHooks h = hooks;
-        if (h == null) {
+        if (h == null || ASYNC_CONNECT.get() == fd) {
             return null;
         }
         try {
@@ -76,20 +91,25 @@ public final class SocketHookBridge {
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {
+            fault(h, "beforeConnect", t);
             return null;
         }
     }
 
-    /** The result comes first: the woven exit finds it on the operand stack and pushes the arguments after it. */
-    public static void afterConnect(int result, FileDescriptor fd, InetAddress remote, int port) {
+    /**
+     * The result comes first: the woven exit finds it on the operand stack and pushes the arguments after it.
+     * Returns what the JDK's connect returns.
+     */
+    public static int afterConnect(int result, FileDescriptor fd, InetAddress remote, int port) {
         SocketHooks h = hooks;
         if (h != null) {
             try {
-                h.afterConnect(fd, remote, port, result);
-            } catch (Throwable ignored) {
-                // the connect's result stands
+                return h.afterConnect(fd, remote, port, result);
+            } catch (Throwable t) {
+                fault(h, "afterConnect", t);
             }
         }
+        return result;
     }
 
     public static void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
@@ -97,8 +117,8 @@ public final class SocketHookBridge {
         if (h != null) {
             try {
                 h.afterTimedConnect(fd, timeoutNanos);
-            } catch (Throwable ignored) {
-                // the connect's result stands
+            } catch (Throwable t) {
+                fault(h, "afterTimedConnect", t);
             }
         }
     }
@@ -106,7 +126,13 @@ public final class SocketHookBridge {
     public static void beforeRead(FileDescriptor fd) throws IOException {
         SocketHooks h = hooks;
         if (h != null) {
-            h.beforeRead(fd);
+            try {
+                h.beforeRead(fd);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                fault(h, "beforeRead", t);
+            }
         }
     }
 
@@ -120,8 +146,8 @@ public final class SocketHookBridge {
         if (h != null) {
             try {
                 outcome = h.afterRead(fd, n, thrown);
-            } catch (Throwable ignored) {
-                // the read's own outcome stands
+            } catch (Throwable t) {
+                fault(h, "afterRead", t);
             }
         }
         if (outcome != null) {
@@ -132,21 +158,39 @@ public final class SocketHookBridge {
     public static void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
         SocketHooks h = hooks;
         if (h != null) {
-            h.beforeWrite(fd, data);
+            try {
+                h.beforeWrite(fd, data);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                fault(h, "beforeWrite", t);
+            }
         }
     }
 
     public static void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
         SocketHooks h = hooks;
         if (h != null) {
-            h.beforeWrite(fd, data, offset, length);
+            try {
+                h.beforeWrite(fd, data, offset, length);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                fault(h, "beforeWrite", t);
+            }
         }
     }
 
     public static void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
         SocketHooks h = hooks;
         if (h != null) {
-            h.beforeWrite(fd, data, offset, length);
+            try {
+                h.beforeWrite(fd, data, offset, length);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                fault(h, "beforeWrite", t);
+            }
         }
     }
 
@@ -157,8 +201,8 @@ public final class SocketHookBridge {
         if (h != null) {
             try {
                 outcome = h.afterWrite(fd, thrown);
-            } catch (Throwable ignored) {
-                // the write's own outcome stands
+            } catch (Throwable t) {
+                fault(h, "afterWrite", t);
             }
         }
         if (outcome != null) {
@@ -166,10 +210,16 @@ public final class SocketHookBridge {
         }
     }
 
-    public static void beforeShutdownOutput(FileDescriptor fd) throws IOException {
+    public static void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException {
         SocketHooks h = hooks;
         if (h != null) {
-            h.beforeShutdownOutput(fd);
+            try {
+                h.beforeShutdownOutput(socket, fd);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                fault(h, "beforeShutdownOutput", t);
+            }
         }
     }
 
@@ -178,8 +228,8 @@ public final class SocketHookBridge {
         if (h != null) {
             try {
                 h.beforeInterest(fd, ops);
-            } catch (Throwable ignored) {
-                // the interest set is registered unchanged
+            } catch (Throwable t) {
+                fault(h, "beforeInterest", t);
             }
         }
     }
@@ -189,8 +239,8 @@ public final class SocketHookBridge {
         if (h != null) {
             try {
                 h.closed(fd);
-            } catch (Throwable ignored) {
-                // the close proceeds
+            } catch (Throwable t) {
+                fault(h, "closed", t);
             }
         }
     }
@@ -200,8 +250,8 @@ public final class SocketHookBridge {
         if (h != null && accepted != null) {
             try {
                 h.afterAccept(accepted);
-            } catch (Throwable ignored) {
-                // the accepted connection is returned unchanged
+            } catch (Throwable t) {
+                fault(h, "afterAccept", t);
             }
         }
     }
@@ -211,9 +261,17 @@ public final class SocketHookBridge {
         if (h != null) {
             try {
                 h.afterListen(fd);
-            } catch (Throwable ignored) {
-                // the listener runs without Fast Open
+            } catch (Throwable t) {
+                fault(h, "afterListen", t);
             }
+        }
+    }
+
+    private static void fault(SocketHooks h, String hook, Throwable t) {
+        try {
+            h.fault(hook, t);
+        } catch (Throwable ignored) {
+            // reporting must not fail the socket operation either
         }
     }
 

@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 
 /**
  * What the code woven into the JDK's socket classes calls; implemented in the agent's own loader.
- * Only the methods declared to throw may throw, and only what connect would have thrown.
+ * Implementations let their faults through: {@link SocketHookBridge} catches every one, reports it to
+ * {@link #fault}, and lets only the IOExceptions of the methods declared to throw them reach the JDK.
  */
 public interface SocketHooks {
 
@@ -21,8 +22,11 @@ public interface SocketHooks {
      */
     Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException;
 
-    /** After the JDK's connect returned {@code result}, on a socket {@link #beforeConnect} set up. */
-    void afterConnect(FileDescriptor fd, InetAddress remote, int port, int result);
+    /**
+     * After the JDK's connect returned {@code result}, on a socket {@link #beforeConnect} set up: returns
+     * what the JDK's connect returns instead (1 connected, -2 in progress).
+     */
+    int afterConnect(FileDescriptor fd, InetAddress remote, int port, int result);
 
     void afterTimedConnect(FileDescriptor fd, long timeoutNanos);
 
@@ -40,7 +44,8 @@ public interface SocketHooks {
     /** Returns what the write should throw: {@code thrown}, a replacement, or null. */
     Throwable afterWrite(FileDescriptor fd, Throwable thrown);
 
-    void beforeShutdownOutput(FileDescriptor fd) throws IOException;
+    /** {@code socket} is the JDK object whose shutdownOutput runs, whose own park a wait may use. */
+    void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException;
 
     void beforeInterest(FileDescriptor fd, int ops);
 
@@ -50,4 +55,7 @@ public interface SocketHooks {
 
     /** A connection accepted: the SocketImpl filled in, or the SocketChannel returned. */
     void afterAccept(Object accepted);
+
+    /** A hook threw {@code fault}; the socket operation proceeds as without the agent. Counts and logs it. */
+    void fault(String hook, Throwable fault);
 }

@@ -66,24 +66,51 @@ class HookWeaverTest {
     }
 
     @Test
-    void trueFromTheConnectHookRunsTheConnectAndReportsItsResult() throws Exception {
+    void trueFromTheConnectHookRunsTheConnectAndItsExitMayReplaceTheResult() throws Exception {
         hooks.connectAnswer = Boolean.TRUE;
         Class<?> net = woven(NET);
         assertEquals(1, connect(net, 443));
         assertEquals(1, net.getField("bodyRuns").getInt(null));
         assertEquals(List.of("beforeConnect 443", "afterConnect 127.0.0.1:443 1"), hooks.calls);
+
+        hooks.afterConnectAnswer = -2;
+        assertEquals(-2, connect(net, 443), "a deferred socket is reported in progress");
+    }
+
+    @Test
+    void aFaultInTheConnectExitKeepsTheJdksResultAndIsReported() throws Exception {
+        hooks.connectAnswer = Boolean.TRUE;
+        hooks.exitFault = true;
+        Class<?> net = woven(NET);
+        assertEquals(1, connect(net, 443));
+        assertEquals(List.of("beforeConnect 443", "afterConnect 127.0.0.1:443 1", "fault afterConnect"), hooks.calls);
     }
 
     @Test
     void falseNullOrAFaultLeavesTheConnectUntouched() throws Exception {
         Class<?> net = woven(NET);
-        for (Object answer : new Object[] {Boolean.FALSE, null, new IllegalStateException("bug")}) {
+        for (Object answer : new Object[] {Boolean.FALSE, null}) {
             hooks.calls.clear();
             hooks.connectAnswer = answer;
             assertEquals(1, connect(net, 443), String.valueOf(answer));
             assertEquals(List.of("beforeConnect 443"), hooks.calls, String.valueOf(answer));
         }
+        hooks.calls.clear();
+        hooks.connectAnswer = new IllegalStateException("bug");
+        assertEquals(1, connect(net, 443));
+        assertEquals(List.of("beforeConnect 443", "fault beforeConnect"), hooks.calls, "counted and logged by the agent");
         assertEquals(3, net.getField("bodyRuns").getInt(null));
+    }
+
+    @Test
+    void anAsynchronousChannelsConnectIsLeftUntouched() throws Exception {
+        SocketHookBridge.install(hooks);
+        FileDescriptor async = new FileDescriptor();
+        SocketHookBridge.asyncConnect(async);
+        assertNull(SocketHookBridge.beforeConnect(async, HOST, 443));
+        assertEquals(List.of(), hooks.calls, "the hooks never see it");
+        hooks.connectAnswer = Boolean.TRUE;
+        assertEquals(Boolean.TRUE, SocketHookBridge.beforeConnect(new FileDescriptor(), HOST, 443), "another socket on the thread");
     }
 
     @Test
@@ -223,6 +250,7 @@ class HookWeaverTest {
     private static final class RecordingHooks implements SocketHooks {
         final List<String> calls = new ArrayList<>();
         Object connectAnswer;
+        Integer afterConnectAnswer;
         Throwable replacement;
         boolean swallow;
         boolean exitFault;
@@ -246,8 +274,12 @@ class HookWeaverTest {
         }
 
         @Override
-        public void afterConnect(FileDescriptor fd, InetAddress remote, int port, int result) {
+        public int afterConnect(FileDescriptor fd, InetAddress remote, int port, int result) {
             calls.add("afterConnect " + remote.getHostAddress() + ":" + port + " " + result);
+            if (exitFault) {
+                throw new IllegalStateException("bug in afterConnect");
+            }
+            return afterConnectAnswer != null ? afterConnectAnswer : result;
         }
 
         @Override
@@ -301,7 +333,7 @@ class HookWeaverTest {
         }
 
         @Override
-        public void beforeShutdownOutput(FileDescriptor fd) {
+        public void beforeShutdownOutput(Object socket, FileDescriptor fd) {
             calls.add("beforeShutdownOutput");
         }
 
@@ -323,6 +355,11 @@ class HookWeaverTest {
         @Override
         public void afterAccept(Object accepted) {
             calls.add("afterAccept");
+        }
+
+        @Override
+        public void fault(String hook, Throwable fault) {
+            calls.add("fault " + hook);
         }
     }
 }

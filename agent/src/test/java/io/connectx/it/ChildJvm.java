@@ -67,13 +67,18 @@ public final class ChildJvm {
 
     /** Runs to completion, at most 120 s. */
     public Result run() throws IOException, InterruptedException {
+        return run(120);
+    }
+
+    /** Runs to completion, at most {@code timeoutSeconds}. */
+    public Result run(int timeoutSeconds) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         Path out = Files.createTempFile("child", ".out");
         Path err = Files.createTempFile("child", ".err");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process process = builder.start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("child JVM timed out: " + command);
         }

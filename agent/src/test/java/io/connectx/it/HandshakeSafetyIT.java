@@ -94,8 +94,9 @@ class HandshakeSafetyIT {
             ChildJvm.Result warm = probe("get", host, port, 2, "dest=*:" + port);
             assertEquals(0, warm.exitCode(), warm.stdout() + warm.stderr());
         }
-        // The cookie is per address: the kernel now defers even a connect to this closed port.
-        ChildJvm.Result r = probe(mode, host, port, 1, "dest=*:" + port + ";first=always");
+        // The cookie is per address: the kernel now defers even a connect to this closed port. The agent lets
+        // it stay deferred only for a destination it saw connect, so the probe first listens on the port itself.
+        ChildJvm.Result r = probe(mode, host, port, 1, "dest=*:" + port + ";first=always;listen=" + port, "learn");
         String line = r.lines("conn 1 ").get(0);
         assertTrue(line.contains("error=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
         assertTrue(!line.contains("step=connect"), "the connect itself was deferred: " + line);
@@ -154,9 +155,14 @@ class HandshakeSafetyIT {
             String[] fds = report.replaceAll(".*fds-before=(\\d+) fds-after=(\\d+).*", "$1 $2").split(" ");
             assertEquals(fds[0], fds[1], "open descriptors before and after: " + report);
             int connections = threads * each + 2 * threads; // and the warm-up round
-            assertEquals(connections, after.since(before, TcpExtCounters.ACTIVE), "every connection carried SYN data");
+            // Every connection but those that began before this JVM first saw the destination connect: the
+            // agent defers none of those (the cookie came from another JVM). The threads start together, so
+            // that is at least the first and at most one per thread.
+            long active = after.since(before, TcpExtCounters.ACTIVE);
+            assertTrue(active >= connections - threads && active <= connections - 1, "SYN data on " + active + " of "
+                    + connections + " connections");
             List<Accepted> accepted = server.accepted(connections + 1);
-            assertEquals(connections, accepted.stream().skip(1).filter(Accepted::synData).count());
+            assertEquals(active, accepted.stream().skip(1).filter(Accepted::synData).count());
         }
     }
 

@@ -20,15 +20,25 @@ final class NetworkLab implements AutoCloseable {
         this.name = name;
     }
 
+    /** A namespace set up whole, or none: when a step fails (nft missing, say) it is deleted before this throws. */
     static NetworkLab create() throws IOException, InterruptedException {
         NetworkLab lab = new NetworkLab("connectx-it-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet());
         exec(List.of("ip", "netns", "add", lab.name));
-        lab.run("ip", "link", "set", "lo", "up");
-        lab.run("sh", "-c", "echo 3 > /proc/sys/net/ipv4/tcp_fastopen");
-        lab.run("nft", "add table inet lab");
-        lab.run("nft", "add chain inet lab in { type filter hook input priority 0; }");
-        lab.run("nft", "add chain inet lab out { type filter hook output priority 0; }");
-        return lab;
+        try {
+            lab.run("ip", "link", "set", "lo", "up");
+            lab.run("sh", "-c", "echo 3 > /proc/sys/net/ipv4/tcp_fastopen");
+            lab.run("nft", "add table inet lab");
+            lab.run("nft", "add chain inet lab in { type filter hook input priority 0; }");
+            lab.run("nft", "add chain inet lab out { type filter hook output priority 0; }");
+            return lab;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            try {
+                lab.close();
+            } catch (IOException | InterruptedException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -50,6 +60,22 @@ final class NetworkLab implements AutoCloseable {
         run("nft", "add rule inet lab out tcp dport " + port + " tcp flags & (syn | ack) == syn reject with icmp type host-unreachable");
     }
 
+    /** Answers SYNs from {@code clientPort} to {@code port} with ICMP host unreachable. */
+    void rejectSynsAsHostUnreachable(int port, int clientPort) throws IOException, InterruptedException {
+        run("nft", "add rule inet lab out tcp sport " + clientPort + " tcp dport " + port
+                + " tcp flags & (syn | ack) == syn reject with icmp type host-unreachable");
+    }
+
+    /** Drops what the server on {@code port} sends to the client's {@code clientPort} after its SYN-ACK: a path gone silent. */
+    void silenceAfterHandshake(int port, int clientPort) throws IOException, InterruptedException {
+        run("nft", "add rule inet lab in tcp sport " + port + " tcp dport " + clientPort
+                + " tcp flags & (syn | ack) == ack drop");
+    }
+
+    String name() {
+        return name;
+    }
+
     ChildJvm jvm() {
         return new ChildJvm(List.of("ip", "netns", "exec", name));
     }
@@ -65,7 +91,12 @@ final class NetworkLab implements AutoCloseable {
     }
 
     private static String exec(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException(command + " failed: " + e.getMessage(), e); // a tool missing from PATH
+        }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(command + " failed: " + out);

@@ -35,6 +35,8 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class SafetyProbe {
     static final int WAIT_MS = 1000;
+    /** The local port of the refused-* modes' socket, for a firewall rule to single it out. */
+    static final int REFUSED_LOCAL_PORT = 40001;
 
     private SafetyProbe() {
     }
@@ -46,6 +48,9 @@ public final class SafetyProbe {
         if (mode.equals("load")) {
             load(server, count, Integer.parseInt(args[4]), args.length > 5 && args[5].equals("virtual"));
             return;
+        }
+        if (args.length > 4 && args[4].equals("learn")) {
+            learn(server);
         }
         for (int i = 1; i <= count; i++) {
             long start = System.nanoTime();
@@ -159,6 +164,19 @@ public final class SafetyProbe {
                     yield "step=" + step + " error=" + e.getClass().getName() + ": " + e.getMessage();
                 }
             }
+            case "probe" -> {
+                try (Socket s = new Socket()) {
+                    s.connect(server, 2 * WAIT_MS);
+                    yield "open";
+                }
+            }
+            case "nonblocking" -> nonBlocking(server, i);
+            case "async-greet" -> asyncGreet(server);
+            case "async-post" -> asyncExchange(server,
+                    "POST /" + i + " HTTP/1.1\r\nHost: probe\r\nContent-Length: 11\r\n\r\nhello world");
+            case "pipelined" -> exchange(server, get(i) + "POST /" + i + " HTTP/1.1\r\nHost: probe\r\nContent-Length: 0\r\n\r\n");
+            case "silent-after-request" -> silentAfterRequest(server, i);
+            case "reuse" -> reuse(server);
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         };
     }
@@ -193,6 +211,10 @@ public final class SafetyProbe {
     private static String refused(InetSocketAddress server, boolean readFirst, boolean timed) {
         String step = "connect";
         try (Socket s = new Socket()) {
+            s.setReuseAddress(true);
+            // The wildcard address: the kernel keeps cookies per source and destination address (tcp_metrics),
+            // and picks the same source as for an unbound socket.
+            s.bind(new InetSocketAddress(REFUSED_LOCAL_PORT));
             if (timed) {
                 s.connect(server, WAIT_MS);
             } else {
@@ -201,7 +223,7 @@ public final class SafetyProbe {
             s.setSoTimeout(WAIT_MS * 5);
             if (!readFirst) {
                 step = "write";
-                s.getOutputStream().write(ping());
+                s.getOutputStream().write(get(0).getBytes(StandardCharsets.UTF_8));
                 step = "second-write";
                 s.getOutputStream().write(ping());
             }
@@ -212,6 +234,154 @@ public final class SafetyProbe {
             return "step=" + step + " error=" + e.getClass().getName() + ": " + e.getMessage();
         }
     }
+
+    /**
+     * Listens on the server's address and port itself and connects to it once, with a write, so that this
+     * JVM has seen the destination complete a handshake (the agent defers only such destinations). Run with
+     * the agent's {@code listen=PORT}, so that the listener accepts Fast Open and the cached cookie stays valid.
+     */
+    private static void learn(InetSocketAddress server) throws IOException {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket()) {
+            listener.bind(server);
+            try (Socket s = new Socket()) {
+                s.connect(server, WAIT_MS);
+                s.getOutputStream().write(ping());
+                try (Socket accepted = listener.accept()) {
+                    accepted.getInputStream().read();
+                }
+            }
+        }
+    }
+
+    /** Non-blocking connect, then waits for OP_CONNECT as an application that always does would. */
+    private static String nonBlocking(InetSocketAddress server, int i) throws IOException {
+        try (Selector selector = Selector.open(); SocketChannel ch = SocketChannel.open()) {
+            ch.configureBlocking(false);
+            boolean immediate = ch.connect(server);
+            SelectionKey key = ch.register(selector, SelectionKey.OP_CONNECT);
+            boolean opConnect = selector.select(WAIT_MS) == 1 && key.isConnectable();
+            boolean finished = ch.finishConnect();
+            key.cancel();
+            selector.selectNow();
+            ch.configureBlocking(true);
+            ch.write(ByteBuffer.wrap(get(i).getBytes(StandardCharsets.UTF_8)));
+            ch.socket().setSoTimeout(WAIT_MS * 5);
+            String response = new String(ch.socket().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return "connect=" + immediate + " opconnect=" + opConnect + " finished=" + finished
+                    + " body=" + response.substring(response.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    private static String asyncGreet(InetSocketAddress server) {
+        try (java.nio.channels.AsynchronousSocketChannel ch = java.nio.channels.AsynchronousSocketChannel.open()) {
+            ch.connect(server).get(WAIT_MS, TimeUnit.MILLISECONDS);
+            ByteBuffer buf = ByteBuffer.allocate(64);
+            ch.read(buf).get(WAIT_MS, TimeUnit.MILLISECONDS);
+            return "greeting=" + text(buf).trim();
+        } catch (Exception e) {
+            return "error=" + e;
+        }
+    }
+
+    private static String asyncExchange(InetSocketAddress server, String request) {
+        try (java.nio.channels.AsynchronousSocketChannel ch = java.nio.channels.AsynchronousSocketChannel.open()) {
+            ch.connect(server).get(WAIT_MS, TimeUnit.MILLISECONDS);
+            ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8));
+            while (out.hasRemaining()) {
+                ch.write(out).get(WAIT_MS, TimeUnit.MILLISECONDS);
+            }
+            ByteBuffer in = ByteBuffer.allocate(1024);
+            while (ch.read(in).get(WAIT_MS * 5, TimeUnit.MILLISECONDS) > 0) {
+                // until the server closes
+            }
+            String response = text(in);
+            return "body=" + response.substring(response.indexOf("\r\n\r\n") + 4);
+        } catch (Exception e) {
+            return "error=" + e;
+        }
+    }
+
+    /**
+     * Connection 1 learns the destination; the others send a GET from local port 40000 + i, which the test
+     * silences after the handshake, and wait for keepalive to give up: the request was delivered, so the
+     * failure must be the JDK's own, never a ConnectException.
+     */
+    private static String silentAfterRequest(InetSocketAddress server, int i) throws IOException {
+        if (i == 1) {
+            return exchange(server, get(i));
+        }
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(40000 + i)); // the wildcard address, as for REFUSED_LOCAL_PORT
+            s.setKeepAlive(true);
+            s.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 1);
+            s.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 1);
+            s.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 2);
+            s.connect(server);
+            s.setSoTimeout(WAIT_MS * 20);
+            s.getOutputStream().write(get(i).getBytes(StandardCharsets.UTF_8));
+            s.getInputStream().read();
+            return "unexpected-reply";
+        } catch (IOException e) {
+            return "error=" + e.getClass().getName() + ": " + e.getMessage();
+        }
+    }
+
+    /**
+     * The server is a listener whose accept queue the probe fills (backlog 1, never accepted): later SYNs to
+     * it are dropped. One thread writes to a deferred timed connect and reads; this thread closes that
+     * socket and opens another, which takes the lowest free descriptor, to a refused port. Without the
+     * agent: the first gets "Socket closed", the second "Connection refused". A wait of the agent's on the
+     * closed descriptor's number would read the second socket's error instead.
+     */
+    private static String reuse(InetSocketAddress server) throws Exception {
+        try (java.net.ServerSocket full = fullListener(server)) {
+            SocketChannel.open().close(); // the JDK's lazily opened descriptors exist before the one to be reused
+            Socket s = new Socket();
+            s.connect(server, 5 * WAIT_MS);
+            java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+            Thread io = new Thread(() -> {
+                try {
+                    s.getOutputStream().write(get(1).getBytes(StandardCharsets.UTF_8));
+                    s.getInputStream().read();
+                    first.complete("unexpected-success");
+                } catch (IOException e) {
+                    first.complete(e.getClass().getName() + ": " + e.getMessage());
+                }
+            });
+            io.start();
+            Thread.sleep(300);
+            s.close();
+            String second;
+            try (SocketChannel other = SocketChannel.open()) {
+                other.configureBlocking(false);
+                other.connect(new InetSocketAddress(server.getAddress(), 1));
+                Thread.sleep(300);
+                second = other.finishConnect() ? "connected" : "pending";
+            } catch (IOException e) {
+                second = e.getClass().getName() + ": " + e.getMessage();
+            }
+            return "first=" + first.get(10, TimeUnit.SECONDS) + " second=" + second;
+        }
+    }
+
+    /**
+     * A listener on {@code server} (Fast Open from the agent's {@code listen}) with backlog 1 whose accept
+     * queue holds two connections it never accepts: Linux then drops every SYN to it (tcp_conn_request,
+     * sk_acceptq_is_full), a black hole on loopback. The two also teach this JVM the destination.
+     */
+    static java.net.ServerSocket fullListener(InetSocketAddress server) throws IOException {
+        java.net.ServerSocket listener = new java.net.ServerSocket();
+        listener.bind(server, 1);
+        for (int i = 0; i < 2; i++) {
+            Socket filler = new Socket();
+            filler.connect(server, WAIT_MS);
+            filler.getOutputStream().write(ping()); // a first write, so a deferred SYN goes out
+            FILLERS.add(filler);
+        }
+        return listener;
+    }
+
+    private static final java.util.List<Socket> FILLERS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** THREADS workers, COUNT GETs each on fresh connections; reports errors and open fds before and after. */
     private static void load(InetSocketAddress server, int count, int threads, boolean virtual) throws Exception {

@@ -11,8 +11,6 @@ public final class LinuxSocketOptions {
     public static final int SOL_SOCKET = 1;
     public static final int SO_TYPE = 3;
     public static final int SO_ERROR = 4;
-    /** SO_SNDTIMEO_OLD: a struct timeval of two longs on 64-bit Linux. */
-    public static final int SO_SNDTIMEO = 21;
     public static final int SO_BINDTODEVICE = 25;
     /** include/linux/net.h, enum sock_type */
     public static final int SOCK_STREAM = 1;
@@ -32,8 +30,8 @@ public final class LinuxSocketOptions {
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
-    /** include/uapi/asm-generic/poll.h */
-    public static final short POLLOUT = 0x4;
+    /** include/linux/net.h: shutdown(2)'s how, both directions. */
+    public static final int SHUT_RDWR = 2;
     /** include/net/tcp_states.h */
     public static final int TCP_ESTABLISHED = 1;
     public static final int TCP_SYN_SENT = 2;

@@ -47,8 +47,7 @@ public final class LinuxSockets {
 
     public static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
-    /** {@code struct pollfd} is {int fd; short events; short revents}: two ints, events in the low half of the second. */
-    public static native int poll(int[] pollfd, long nfds, int timeoutMillis) throws LastErrorException;
+    public static native int shutdown(int fd, int how) throws LastErrorException;
 
     /**
      * Starts the handshake of a socket whose SYN was deferred (TCP_FASTOPEN_CONNECT): a zero-length send
@@ -58,36 +57,21 @@ public final class LinuxSockets {
         try {
             send(fd, null, 0, LinuxSocketOptions.MSG_DONTWAIT | LinuxSocketOptions.MSG_NOSIGNAL);
         } catch (LastErrorException e) {
-            // EINPROGRESS is the expected answer; a failed handshake is reported by SO_ERROR and the next I/O.
+            // EINPROGRESS is the expected answer; a failed handshake is reported by the next I/O.
         }
     }
 
     /**
-     * Waits up to {@code timeoutMillis} (negative: no limit) for the socket to become writable or fail.
-     * Returns true when it did, false on timeout.
+     * Gives up a handshake in SYN_SENT: shutdown(2) there disconnects the socket (net/ipv4/af_inet.c,
+     * inet_shutdown: TCP_SYN_SENT calls tcp_disconnect, which sets sk_err and wakes every waiter), so a
+     * read, write or poll blocked on it returns at once with an error. Never blocks.
      */
-    public static boolean awaitWritable(int fd, int timeoutMillis) {
-        int[] pollfd = {fd, LinuxSocketOptions.POLLOUT};
+    public static void abortHandshake(int fd) {
         try {
-            return poll(pollfd, 1, timeoutMillis) > 0;
+            shutdown(fd, LinuxSocketOptions.SHUT_RDWR);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EINTR) {
-                return false;
-            }
-            throw e;
+            // ENOTCONN: the socket ended already; its own error stands.
         }
-    }
-
-    /**
-     * Sets SO_SNDTIMEO, which bounds how long a blocking send waits, including the wait of a deferred
-     * socket's first send for its handshake; 0 means no limit. {@code struct timeval} {tv_sec, tv_usec} is
-     * two 64-bit longs, passed here as four little-endian ints.
-     */
-    public static void setSendTimeout(int fd, long millis) {
-        long seconds = millis / 1000;
-        long micros = (millis % 1000) * 1000;
-        int[] timeval = {(int) seconds, (int) (seconds >>> 32), (int) micros, (int) (micros >>> 32)};
-        setsockopt(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_SNDTIMEO, timeval, 16);
     }
 
     /** Sets an int-valued option. */

@@ -10,6 +10,12 @@ public record TcpInfo(int state, int options) {
     public static final int TCPI_OPT_SYN_DATA = 0x20;
     private static final int OFFSET_STATE = 0;
     private static final int OFFSET_OPTIONS = 5;
+    /**
+     * {@code __u64 tcpi_bytes_acked} (Linux 4.2, RFC 4898 tcpEStatsAppHCThruOctetsAcked): after eight bytes
+     * of u8 fields, 24 u32 fields and two u64 pacing rates. It counts the SYN, whose sequence number the
+     * SYN-ACK acknowledges: measured here, 1 once a plain handshake completed, 0 after a refused SYN.
+     */
+    private static final int OFFSET_BYTES_ACKED = 120;
 
     /** Still in SYN_SENT: the handshake is deferred or under way. */
     public boolean handshakePending() {
@@ -29,6 +35,29 @@ public record TcpInfo(int state, int options) {
         int[] len = {buf.length};
         LinuxSockets.getsockopt(fd, LinuxSocketOptions.IPPROTO_TCP, LinuxSocketOptions.TCP_INFO, buf, len);
         return parse(buf, len[0]);
+    }
+
+    /**
+     * True when the peer never acknowledged the SYN: the handshake did not complete, however the socket
+     * ended (refused, unreachable, timed out). False once it did, whatever failed after.
+     */
+    public static boolean synNeverAcked(int fd) {
+        byte[] buf = new byte[OFFSET_BYTES_ACKED + Long.BYTES];
+        int[] len = {buf.length};
+        LinuxSockets.getsockopt(fd, LinuxSocketOptions.IPPROTO_TCP, LinuxSocketOptions.TCP_INFO, buf, len);
+        return synNeverAcked(buf, len[0]);
+    }
+
+    static boolean synNeverAcked(byte[] buf, int len) {
+        if (len < OFFSET_BYTES_ACKED + Long.BYTES) {
+            throw new IllegalArgumentException("tcp_info without tcpi_bytes_acked: " + len + " bytes");
+        }
+        for (int i = OFFSET_BYTES_ACKED; i < OFFSET_BYTES_ACKED + Long.BYTES; i++) {
+            if (buf[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static TcpInfo parse(byte[] buf, int len) {

@@ -32,7 +32,6 @@ public final class DarwinFastOpen implements FastOpen {
     /** bsd/sys/socket.h */
     private static final int MSG_PEEK = 0x2;
     private static final int IOSTATUS_UNAVAILABLE = -2;
-    private static final short POLLOUT = 0x4;
 
     @Override
     public boolean isStream(int fd) {
@@ -94,31 +93,6 @@ public final class DarwinFastOpen implements FastOpen {
     @Override
     public boolean synData(int fd) {
         return TcpConnectionInfo.of(fd).synDataAcked();
-    }
-
-    @Override
-    public int socketError(int fd) {
-        return DarwinSockets.intOption(fd, DarwinConstants.SOL_SOCKET, DarwinConstants.SO_ERROR);
-    }
-
-    @Override
-    public void awaitWritable(int fd, int timeoutMillis) {
-        try {
-            DarwinSockets.poll(new int[] {fd, POLLOUT}, 1, timeoutMillis);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() != DarwinConstants.EINTR) {
-                throw e;
-            }
-        }
-    }
-
-    /** Darwin LP64 {@code struct timeval}: long tv_sec, int tv_usec, 4 bytes of padding. */
-    @Override
-    public void sendTimeout(int fd, long millis) {
-        long seconds = millis / 1000;
-        int micros = (int) (millis % 1000) * 1000;
-        int[] timeval = {(int) seconds, (int) (seconds >>> 32), micros, 0};
-        DarwinSockets.setsockopt(fd, DarwinConstants.SOL_SOCKET, DarwinConstants.SO_SNDTIMEO, timeval, 16);
     }
 
     /** Darwin takes TCP_FASTOPEN on a socket that already listens (Linux wants it before; both work after listen there). */

@@ -12,21 +12,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sockets whose SYN the kernel deferred to their first write, from connect until their handshake is
- * known to have completed. Deferring changes three things that this class puts back:
+ * known to have completed. Deferring changes what an application could observe; this class puts it back:
  * <ul>
  * <li>A read before any write would wait forever, since no SYN was sent (server-speaks-first
  * protocols). Any read, {@code available()} or {@code shutdownOutput()} before the first write starts
  * the handshake at once with a zero-length send. OP_READ interest starts it at once for a destination
  * known to speak first, and otherwise after a grace in which a write may still claim the SYN.</li>
  * <li>The first write travels in the SYN, which a server may receive twice (RFC 7413 section 6). Only
- * writes the {@link FirstWritePolicy} admits do; for any other the handshake is started first and the
+ * writes the {@link FirstWritePolicy} admits do, and the claim on the SYN is one decision per socket: a
+ * write that rides holds it until its bytes are in the kernel, so no concurrent write, trigger or timer
+ * can reorder bytes or put others in the SYN. For any other write the handshake starts first and the
  * write follows it, whole and in order.</li>
- * <li>A failed handshake surfaces at the first I/O. It is reported as connect would have reported it,
- * and a timed connect's timeout bounds the handshake, counted from when the handshake starts.</li>
+ * <li>A handshake that fails surfaces at the first I/O. It is reported as connect would have reported it
+ * only when the kernel shows the handshake never completed; a failure after it passes through as the
+ * JDK raised it.</li>
+ * <li>A timed connect's timeout bounds the handshake from when it starts: a timer fails the socket at the
+ * deadline (a shutdown, which wakes every thread blocked on it), and the I/O that wakes throws
+ * {@code SocketTimeoutException: Connect timed out}. No hook ever waits in a native call: the
+ * application's own blocking I/O waits, parked as the JDK parks it (on a virtual thread, without
+ * holding its carrier).</li>
  * </ul>
  * Keyed by the JDK's FileDescriptor object (identity), so a closed and reused fd number never matches.
  */
@@ -43,50 +50,24 @@ public final class DeferredHandshakes {
     static final long INTEREST_GRACE_MILLIS = 100;
     /** No handshake outlives the kernel's own SYN retries (tcp_syn_retries=6: 127 s), so neither do waits. */
     private static final long LONGEST_HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(130);
-    private static final long POLL_SLICE_MILLIS = 100;
+    /** A wait before shutdownOutput parks in slices, so that a close from another thread ends it soon. */
+    private static final long PARK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private static final class Pending {
-        /** Where the socket connects; null when not known. */
-        final InetSocketAddress destination;
-        /** The application wrote before any data arrived. */
-        volatile boolean wrote;
-        /** Set by whoever sends the SYN first: a write (with its data) or a trigger (without). */
-        final AtomicBoolean started = new AtomicBoolean();
-        /** From a timed connect; 0 for none. */
-        volatile long timeoutNanos;
-        /** When the handshake must be done: set as it starts, from {@link #timeoutNanos}. */
-        volatile long deadlineNanos;
-        volatile boolean sendTimeoutSet;
-        /** The first write went out with the SYN. */
-        volatile boolean inSyn;
-        volatile IOException failure;
-        /** What became of the connection, for the Flight Recorder event and the per-destination counts. */
-        final ConnectionOutcome outcome;
-
-        Pending(InetSocketAddress destination, ConnectionOutcome outcome) {
-            this.destination = destination;
-            this.outcome = outcome;
-        }
-
-        /** Claims the SYN; true for the one caller that gets it. */
-        boolean claim() {
-            if (!started.compareAndSet(false, true)) {
-                return false;
-            }
-            long timeout = timeoutNanos;
-            if (timeout > 0) {
-                deadlineNanos = System.nanoTime() + timeout;
-            }
-            return true;
-        }
+    /** Parks the calling thread until the socket is writable, as the JDK's own socket code parks. */
+    @FunctionalInterface
+    public interface ParkUntilWritable {
+        void park(long nanos) throws IOException;
     }
 
-    private final ConcurrentHashMap<FileDescriptor, Pending> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<FileDescriptor, DeferredSocket> pending = new ConcurrentHashMap<>();
+    /** Sockets whose first write is on its way into the SYN, holding the claim until it returns. */
+    private final ConcurrentHashMap<FileDescriptor, DeferredSocket> riding = new ConcurrentHashMap<>();
     private final FastOpen platform;
     private volatile FirstWritePolicy firstWrite;
     private final FastOpenStats stats;
     private volatile ScheduledExecutorService timer;
     private final ServerFirstDestinations serverFirst = new ServerFirstDestinations();
+    private final ConnectedDestinations connected = new ConnectedDestinations();
 
     DeferredHandshakes(FastOpen platform, FirstWritePolicy firstWrite, FastOpenStats stats) {
         this.platform = platform;
@@ -114,31 +95,67 @@ public final class DeferredHandshakes {
         return lookup(fd) != null;
     }
 
+    /** Whether this JVM has seen a handshake to {@code destination} complete. */
+    boolean hasConnected(InetSocketAddress destination) {
+        return connected.contains(destination);
+    }
+
+    void connected(InetSocketAddress destination) {
+        connected.add(destination);
+    }
+
+    /** A deferred socket: guarded from now until its handshake completes. */
     void track(FileDescriptor fd, InetSocketAddress destination) {
         track(fd, destination, ConnectionOutcome.UNOBSERVED);
     }
 
     void track(FileDescriptor fd, InetSocketAddress destination, ConnectionOutcome outcome) {
-        pending.put(fd, new Pending(destination, outcome));
+        DeferredSocket s = new DeferredSocket(fd, destination, false);
+        s.outcome = outcome;
+        pending.put(fd, s);
+    }
+
+    /** A socket whose handshake the kernel runs now: its first I/O shows that its destination connects. */
+    void trackUntilUsed(FileDescriptor fd, InetSocketAddress destination) {
+        if (hasRoom()) {
+            pending.put(fd, new DeferredSocket(fd, destination, true));
+        }
     }
 
     /** {@code Socket.connect(addr, timeout)} and the socket adaptor's timed connect: the handshake must finish in time. */
     public void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
-        Pending p = lookup(fd);
-        if (p != null && timeoutNanos > 0) {
-            p.timeoutNanos = timeoutNanos;
+        DeferredSocket s = lookup(fd);
+        if (s != null && !s.learnOnly && timeoutNanos > 0) {
+            s.timeoutNanos = timeoutNanos;
         }
     }
 
     public void beforeRead(FileDescriptor fd) throws IOException {
-        Pending p = lookup(fd);
-        if (p == null) {
-            return;
+        DeferredSocket s = guarded(fd);
+        if (s != null) {
+            trigger(s, true);
         }
-        trigger(fd, p);
-        if (p.deadlineNanos != 0) {
-            awaitHandshake(fd, p, p.deadlineNanos);
+    }
+
+    /**
+     * After a read: data proves the handshake done. A failure is mapped to what connect would have
+     * thrown when the handshake never completed. Returns what the read should throw, or null.
+     */
+    public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
+        DeferredSocket s = lookup(fd);
+        if (s == null) {
+            return thrown;
         }
+        if (thrown != null) {
+            return mapFailure(s, thrown);
+        }
+        if (n > 0) {
+            if (!s.wrote) {
+                serverFirst.spokeFirst(s.destination);
+            }
+            completed(s);
+        }
+        return null;
     }
 
     /**
@@ -149,134 +166,240 @@ public final class DeferredHandshakes {
         if ((ops & SelectionKey.OP_READ) == 0) {
             return;
         }
-        Pending p = lookup(fd);
-        if (p == null || p.started.get()) {
+        DeferredSocket s = lookup(fd);
+        if (s == null || s.learnOnly || s.claimed) {
             return;
         }
-        if (serverFirst.speaksFirst(p.destination)) {
-            trigger(fd, p);
+        if (serverFirst.speaksFirst(s.destination)) {
+            trigger(s, false);
         } else {
-            timer().schedule(() -> trigger(fd, p), INTEREST_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            timer().schedule(() -> trigger(s, false), INTEREST_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
     public void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
-        Pending p = lookup(fd);
-        if (p == null || !data.hasRemaining()) {
-            return;
-        }
-        if (!p.wrote) {
-            p.wrote = true;
-            serverFirst.waitedForTheClient(p.destination);
-        }
-        if (p.started.get()) {
-            return;
-        }
-        boolean inSyn = firstWrite.allowsInSyn(data);
-        if (!p.claim()) {
-            return; // a trigger sent the SYN already; this write follows the handshake as usual
-        }
-        int fdVal = FileDescriptors.fdVal(fd);
-        if (inSyn) {
-            if (p.deadlineNanos != 0) {
-                // A blocking first write waits in the kernel for its handshake, with no limit of its own.
-                platform.sendTimeout(fdVal, Math.max(1, TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - System.nanoTime())));
-                p.sendTimeoutSet = true;
-            }
-            p.inSyn = true;
-            p.outcome.firstWriteInSyn();
-            return; // this write sends the SYN, with its data in it
-        }
-        stats.replayUnsafeHeld.increment();
-        p.outcome.heldReplayUnsafe();
-        if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
-            ConnectxLog.debug("held a first write that is not known to be replay-safe out of the SYN of fd " + fdVal);
-        }
-        platform.startHandshake(fdVal);
-        if (p.deadlineNanos != 0) {
-            awaitHandshake(fd, p, p.deadlineNanos);
+        DeferredSocket s = data.hasRemaining() ? claimableByWrite(fd) : null;
+        if (s != null) {
+            decideFirstWrite(fd, s, data, null, 0, 0);
         }
     }
 
     public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
-        if (lookup(fd) != null) {
-            beforeWrite(fd, ByteBuffer.wrap(data, offset, length));
+        DeferredSocket s = length > 0 ? claimableByWrite(fd) : null;
+        if (s != null) {
+            decideFirstWrite(fd, s, ByteBuffer.wrap(data, offset, length), null, 0, 0);
         }
     }
 
-    /** A gathering write is judged by its first non-empty buffer, where a request line or record header starts. */
+    /** A gathering write is judged as the one sequence of bytes it sends. */
     public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
-        if (lookup(fd) == null) {
+        if (lookup(fd) == null || !hasRemaining(data, offset, length)) {
             return;
         }
-        for (int i = offset; i < offset + length; i++) {
-            if (data[i].hasRemaining()) {
-                beforeWrite(fd, data[i]);
-                return;
-            }
+        DeferredSocket s = claimableByWrite(fd);
+        if (s != null) {
+            decideFirstWrite(fd, s, null, data, offset, length);
         }
     }
 
-    /** Closing the write side in SYN_SENT would abort the connection (tcp_close_state): finish the handshake first. */
-    public void beforeShutdownOutput(FileDescriptor fd) throws IOException {
-        Pending p = lookup(fd);
-        if (p == null) {
-            return;
+    /** After a write: releases the SYN claim of a write that rode in it, and maps a failure. */
+    public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
+        DeferredSocket rider = riding.isEmpty() ? null : riding.get(fd);
+        if (rider != null && rider.claim.isHeldByCurrentThread()) {
+            riding.remove(fd, rider);
+            rider.synSent = true;
+            rider.claim.unlock();
         }
-        trigger(fd, p);
-        awaitHandshake(fd, p, p.deadlineNanos != 0 ? p.deadlineNanos : System.nanoTime() + LONGEST_HANDSHAKE_NANOS);
+        if (thrown == null) {
+            return null;
+        }
+        DeferredSocket s = lookup(fd);
+        return s == null ? thrown : mapFailure(s, thrown);
     }
 
     /**
-     * After a read: data proves the handshake done. A failure is mapped to what connect would have
-     * thrown. Returns what the read should throw, or null.
+     * Closing the write side in SYN_SENT would abort the connection (inet_shutdown disconnects a socket in
+     * SYN_SENT): start the handshake and park, as the JDK parks, until it is done, failed or timed out.
      */
-    public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
-        Pending p = lookup(fd);
-        if (p == null) {
-            return thrown;
+    public void beforeShutdownOutput(FileDescriptor fd, ParkUntilWritable parker) throws IOException {
+        DeferredSocket s = guarded(fd);
+        if (s == null) {
+            return;
         }
-        if (thrown != null) {
-            return mapFailure(p, thrown);
-        }
-        if (n > 0) {
-            if (!p.wrote) {
-                serverFirst.spokeFirst(p.destination);
+        trigger(s, true);
+        long deadline = System.nanoTime() + (s.timeoutNanos > 0 ? s.timeoutNanos : LONGEST_HANDSHAKE_NANOS);
+        while (s.onFd(platform::handshakePending) && !s.timedOut) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                break;
             }
-            completed(fd, p);
+            parker.park(Math.min(remaining, PARK_SLICE_NANOS));
         }
-        return null;
-    }
-
-    /** After a write: a timed connect's deadline bounds the handshake the write started. */
-    public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
-        Pending p = lookup(fd);
-        if (p == null) {
-            return thrown;
-        }
-        if (p.sendTimeoutSet) {
-            p.sendTimeoutSet = false;
-            platform.sendTimeout(FileDescriptors.fdVal(fd), 0);
-        }
-        if (thrown != null) {
-            return mapFailure(p, thrown);
-        }
-        if (p.deadlineNanos != 0) {
-            try {
-                awaitHandshake(fd, p, p.deadlineNanos);
-            } catch (IOException e) {
-                return e;
-            }
-        }
-        return null;
+        failFast(s);
     }
 
     public void closed(FileDescriptor fd) {
-        if (!pending.isEmpty()) {
-            Pending p = pending.remove(fd);
-            if (p != null) {
-                p.outcome.closed(platform, FileDescriptors.fdVal(fd));
+        if (pending.isEmpty()) {
+            return;
+        }
+        DeferredSocket s = pending.remove(fd);
+        if (s != null) {
+            s.onFd(fdVal -> {
+                s.outcome.closed(platform, fdVal);
+                return true;
+            });
+            s.markClosed();
+            s.cancelDeadline();
+        }
+    }
+
+    /** The tracked socket that still needs its guards at a read, write or shutdown; null for none. */
+    private DeferredSocket guarded(FileDescriptor fd) throws IOException {
+        DeferredSocket s = lookup(fd);
+        if (s == null) {
+            return null;
+        }
+        if (s.learnOnly) {
+            used(s);
+            return null;
+        }
+        failFast(s);
+        return s;
+    }
+
+    /**
+     * The socket whose SYN this write may still claim, with its claim lock held; null when the SYN is out
+     * already (the write follows the handshake as usual) or the socket is not tracked.
+     */
+    private DeferredSocket claimableByWrite(FileDescriptor fd) throws IOException {
+        DeferredSocket s = guarded(fd);
+        if (s == null) {
+            return null;
+        }
+        if (!s.wrote) {
+            s.wrote = true;
+            serverFirst.waitedForTheClient(s.destination);
+        }
+        if (s.synSent) {
+            return null;
+        }
+        // Waits while another write decides or rides, so that its bytes reach the kernel first.
+        s.claim.lock();
+        if (s.claimed) {
+            s.claim.unlock();
+            return null;
+        }
+        return s;
+    }
+
+    /** With the claim held: the write rides in the SYN (keeping the claim until it returns), or is held. */
+    private void decideFirstWrite(FileDescriptor fd, DeferredSocket s, ByteBuffer one, ByteBuffer[] many, int offset,
+            int length) {
+        boolean rides = false;
+        try {
+            FirstWritePolicy policy = firstWrite;
+            rides = one != null ? policy.allowsInSyn(one) : policy.allowsInSyn(many, offset, length);
+            s.claimed = true;
+            if (rides) {
+                s.inSyn = true;
+                s.outcome.firstWriteInSyn();
+                riding.put(fd, s);
+            } else {
+                stats.replayUnsafeHeld.increment();
+                s.outcome.heldReplayUnsafe();
+                if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
+                    ConnectxLog.debug("held a first write that is not known to be replay-safe out of the SYN of fd "
+                            + FileDescriptors.fdVal(fd));
+                }
+                sendSyn(s);
             }
+            startDeadline(s);
+        } finally {
+            if (!rides) {
+                s.claim.unlock();
+            }
+        }
+    }
+
+    /**
+     * Sends the SYN without data, unless a write or another trigger claimed it. {@code wait}: wait for a
+     * write that is deciding; otherwise (the timer) leave the SYN to it.
+     */
+    private void trigger(DeferredSocket s, boolean wait) {
+        if (s.claimed) {
+            return;
+        }
+        if (wait) {
+            s.claim.lock();
+        } else if (!s.claim.tryLock()) {
+            return;
+        }
+        try {
+            if (s.claimed || pending.get(s.fd) != s) {
+                return;
+            }
+            s.claimed = true;
+            stats.readFirstTriggers.increment();
+            s.outcome.readFirst();
+            if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
+                ConnectxLog.debug("read before write: started the handshake of fd " + FileDescriptors.fdVal(s.fd));
+            }
+            sendSyn(s);
+            startDeadline(s);
+        } finally {
+            s.claim.unlock();
+        }
+    }
+
+    private void sendSyn(DeferredSocket s) {
+        s.onFd(fd -> {
+            platform.startHandshake(fd);
+            return true;
+        });
+        s.synSent = true;
+    }
+
+    /** A timed connect's deadline, from the start of the handshake; a timer fails the socket when it passes. */
+    private void startDeadline(DeferredSocket s) {
+        long timeout = s.timeoutNanos;
+        if (timeout > 0) {
+            s.deadline = timer().schedule(() -> expire(s), timeout, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void expire(DeferredSocket s) {
+        if (pending.get(s.fd) != s) {
+            return;
+        }
+        s.onFd(fd -> {
+            if (!platform.handshakePending(fd)) {
+                return false; // established, or failed: the I/O reports that
+            }
+            s.timedOut = true;
+            if (platform.abortHandshake(fd)) {
+                s.outcome.failed();
+            } else {
+                s.timedOut = false;
+            }
+            return true;
+        });
+    }
+
+    /** The I/O of a socket whose handshake failed or timed out fails again, as the plain connect did once. */
+    private static void failFast(DeferredSocket s) throws IOException {
+        if (s.timedOut) {
+            throw ConnectFailures.connectTimedOut();
+        }
+        IOException first = s.failure;
+        if (first != null) {
+            throw ConnectFailures.again(first);
+        }
+    }
+
+    /** A socket tracked only to learn its destination was used: its handshake completed. */
+    private void used(DeferredSocket s) {
+        if (pending.remove(s.fd, s)) {
+            connected.add(s.destination);
         }
     }
 
@@ -284,13 +407,15 @@ public final class DeferredHandshakes {
      * The handshake is done: stop tracking, and prove the SYN data (TCP_INFO) when someone wants the proof
      * or observes this connection's outcome.
      */
-    private void completed(FileDescriptor fd, Pending p) {
-        if (pending.remove(fd) == null) {
+    private void completed(DeferredSocket s) {
+        if (!pending.remove(s.fd, s)) {
             return;
         }
+        s.cancelDeadline();
+        connected.add(s.destination);
         boolean acked = false;
-        if (p.inSyn && (stats.proofWanted() || p.outcome.isObserved())) {
-            acked = platform.synData(FileDescriptors.fdVal(fd));
+        if (s.inSyn && (stats.proofWanted() || s.outcome.isObserved())) {
+            acked = s.onFd(platform::synData);
             if (stats.proofWanted()) {
                 if (acked) {
                     stats.synDataAcked.increment();
@@ -299,68 +424,51 @@ public final class DeferredHandshakes {
                 }
             }
         }
-        p.outcome.handshakeCompleted(acked);
+        s.outcome.handshakeCompleted(acked);
     }
 
-    private Pending lookup(FileDescriptor fd) {
+    private DeferredSocket lookup(FileDescriptor fd) {
         // The common case, no socket waiting for its handshake, costs one read of the map's size.
         return pending.isEmpty() ? null : pending.get(fd);
     }
 
-    /** Sends the SYN without data, unless a write or another trigger sent it already. */
-    private void trigger(FileDescriptor fd, Pending p) {
-        if (p.claim() && pending.get(fd) == p) {
-            stats.readFirstTriggers.increment();
-            p.outcome.readFirst();
-            if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
-                ConnectxLog.debug("read before write: started the handshake of fd " + FileDescriptors.fdVal(fd));
-            }
-            platform.startHandshake(FileDescriptors.fdVal(fd));
-        }
-    }
-
-    /** Waits for the handshake until {@code deadlineNanos}; throws what connect would have thrown. */
-    private void awaitHandshake(FileDescriptor fd, Pending p, long deadlineNanos) throws IOException {
-        int fdVal = FileDescriptors.fdVal(fd);
-        while (true) {
-            int error = platform.socketError(fdVal);
-            if (error != 0) {
-                IOException failure = ConnectFailures.of(error);
-                p.failure = failure;
-                p.outcome.failed();
-                throw failure;
-            }
-            if (!platform.handshakePending(fdVal)) {
-                completed(fd, p);
-                return;
-            }
-            long remaining = deadlineNanos - System.nanoTime();
-            if (remaining <= 0) {
-                pending.remove(fd);
-                p.outcome.failed();
-                throw new SocketTimeoutException("Connect timed out");
-            }
-            platform.awaitWritable(fdVal, (int) Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, POLL_SLICE_MILLIS));
-        }
-    }
-
-    private Throwable mapFailure(Pending p, Throwable thrown) {
-        if (!(thrown instanceof IOException io) || thrown instanceof ConnectException
-                || thrown instanceof SocketTimeoutException) {
+    /**
+     * What a failed read or write should throw. A failure becomes what connect would have thrown only when
+     * the kernel shows that the handshake never completed (the SYN was never acknowledged); once it did,
+     * the JDK's own exception stands, so a {@code ConnectException} always means "never sent".
+     */
+    private Throwable mapFailure(DeferredSocket s, Throwable thrown) {
+        if (!(thrown instanceof IOException io)) {
             return thrown;
         }
-        if (p.failure != null) {
-            // The kernel reports the refusal once (SO_ERROR); later calls see "Broken pipe".
-            return ConnectFailures.again(p.failure, io);
+        if (s.timedOut) {
+            return ConnectFailures.connectTimedOut();
+        }
+        IOException first = s.failure;
+        if (first != null) {
+            // The kernel reports the refusal once; later calls see "Broken pipe" or the end of the stream.
+            return ConnectFailures.again(first);
+        }
+        if (thrown instanceof ConnectException || thrown instanceof SocketTimeoutException) {
+            return thrown;
         }
         IOException mapped = ConnectFailures.of(io);
-        if (mapped == null) {
+        if (mapped == null || !s.onFd(platform::neverConnected)) {
             return thrown;
         }
-        p.failure = mapped;
+        s.failure = mapped;
         stats.errors.increment();
-        p.outcome.failed();
+        s.outcome.failed();
         return mapped;
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] data, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (data[i].hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ScheduledExecutorService timer() {
@@ -370,7 +478,7 @@ public final class DeferredHandshakes {
                 t = timer;
                 if (t == null) {
                     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-                        Thread thread = new Thread(r, "connectx-handshake-trigger");
+                        Thread thread = new Thread(r, "connectx-handshake-timer");
                         thread.setDaemon(true);
                         return thread;
                     });

@@ -34,14 +34,22 @@ public interface FastOpen {
     /** Did the SYN of this (connected or accepted) socket carry data that was acknowledged? TCP_INFO. */
     boolean synData(int fd);
 
-    /** Reads and clears SO_ERROR. */
-    int socketError(int fd);
+    /**
+     * True when the socket's handshake never completed (the SYN was never acknowledged), however it ended.
+     * Only then may a failure be reported as connect would have reported it. Reads, never clears, socket
+     * state. Where the kernel does not tell, true: the failure is judged by its message alone.
+     */
+    default boolean neverConnected(int fd) {
+        return true;
+    }
 
-    /** Waits up to {@code timeoutMillis} for the socket to become writable (connected) or fail. */
-    void awaitWritable(int fd, int timeoutMillis);
-
-    /** Bounds how long a blocking send may wait (for the handshake among other things); 0 clears the bound. */
-    void sendTimeout(int fd, long millis);
+    /**
+     * Fails a socket still in its handshake, so that every thread blocked on it wakes with an error; never
+     * blocks. Returns false where the platform cannot, and then a connect timeout is not enforced.
+     */
+    default boolean abortHandshake(int fd) {
+        return false;
+    }
 
     /** Lets a socket about to listen accept data in SYNs, with {@code queueLength} pending requests at most. */
     Outcome enableServer(int fd, int queueLength);

@@ -8,10 +8,13 @@ import java.net.InetSocketAddress;
 
 /**
  * The decisions taken at the JDK's connect and listen points: whether this socket gets Fast Open, and
- * asking the kernel for it. Never throws: any fault is counted, logged once, and the socket proceeds
- * exactly as it would without connectx.
+ * asking the kernel for it. A fault is counted and logged once, and the socket proceeds exactly as it
+ * would without connectx: here for the connect, listen and accept decisions, and in the bootstrap bridge
+ * (through {@link #hookFault}) for everything else.
  */
 public final class FastOpenSockets {
+    /** IOStatus.UNAVAILABLE: what the JDK's Net.connect returns for a connect in progress (EINPROGRESS). */
+    static final int IN_PROGRESS = -2;
     private final FastOpen platform;
     private volatile DestinationPolicy destinations;
     private volatile ListenPolicy listeners;
@@ -108,7 +111,10 @@ public final class FastOpenSockets {
                     if (replaced == null) {
                         return Boolean.TRUE;
                     }
-                    afterConnect(fd, address, port, replaced);
+                    if (replaced == 1 && platform.handshakePending(fdVal)) {
+                        stats.deferred.increment(); // Darwin: the resumable connect's SYN waits for the first read or write
+                        handshakes.track(fd, new InetSocketAddress(address, port));
+                    }
                     return replaced;
                 }
                 case UNSUPPORTED -> {
@@ -157,26 +163,48 @@ public final class FastOpenSockets {
     }
 
     /**
-     * Called when the JDK's connect returned {@code result} (1: connected) on a socket set up for Fast
-     * Open. Connected at once while still in SYN_SENT means the kernel had a cookie and deferred the SYN.
+     * Called when the JDK's connect returned {@code result} (1 connected, -2 in progress) on a socket set up
+     * for Fast Open; returns what the JDK's connect returns instead. Connected at once while still in
+     * SYN_SENT means the kernel had a cookie and deferred the SYN. Such a socket is reported as in progress,
+     * as a plain connect is until its handshake: a non-blocking connect returns false and OP_CONNECT fires
+     * (tcp_poll reports a deferred socket writable, with SO_ERROR 0), and a blocking one finishes in the JDK's
+     * own wait at once. A destination this JVM has not seen complete a handshake gets its SYN now, and the
+     * JDK waits for the real handshake, so that a connect to a closed port fails at connect as without
+     * connectx. Faults reach the bridge, which keeps {@code result}.
      */
-    public void afterConnect(FileDescriptor fd, InetAddress address, int port, int result) {
-        try {
-            int fdVal = FileDescriptors.fdVal(fd);
-            ConnectionOutcome outcome = stats.outcomes().connected(address, port);
-            if (result == 1 && platform.handshakePending(fdVal)) {
-                stats.deferred.increment();
-                handshakes.track(fd, new InetSocketAddress(address, port), outcome);
-                if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
-                    ConnectxLog.debug("deferred the SYN of fd " + fdVal + " to its first write");
-                }
+    public int afterConnect(FileDescriptor fd, InetAddress address, int port, int result) {
+        int fdVal = FileDescriptors.fdVal(fd);
+        InetSocketAddress destination = new InetSocketAddress(address, port);
+        ConnectionOutcome outcome = stats.outcomes().connected(address, port);
+        if (result != 1 || !platform.handshakePending(fdVal)) {
+            outcome.notDeferred();
+            // No cookie: the kernel's own handshake, done (1) or under way (-2).
+            if (result == 1) {
+                handshakes.connected(destination);
             } else {
-                outcome.notDeferred();
+                handshakes.trackUntilUsed(fd, destination);
             }
-        } catch (Throwable t) {
-            stats.errors.increment();
-            ConnectxLog.warnOnce("after-connect-error", "internal error after connect: " + t);
+            return result;
         }
+        if (!handshakes.hasConnected(destination)) {
+            outcome.notDeferred();
+            platform.startHandshake(fdVal);
+            handshakes.trackUntilUsed(fd, destination);
+            return IN_PROGRESS;
+        }
+        stats.deferred.increment();
+        handshakes.track(fd, destination, outcome);
+        if (ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
+            ConnectxLog.debug("deferred the SYN of fd " + fdVal + " to its first write");
+        }
+        return IN_PROGRESS;
+    }
+
+    /** A hook failed inside the agent: counted, and logged once per hook; the JDK's operation proceeds unchanged. */
+    public void hookFault(String hook, Throwable fault) {
+        stats.errors.increment();
+        ConnectxLog.warnOnce("fault-" + hook, "internal error in the " + hook + " hook; the socket operation proceeds"
+                + " as without connectx: " + fault);
     }
 
     /**

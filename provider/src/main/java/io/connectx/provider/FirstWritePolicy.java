@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /** Which first writes may ride in the SYN: the agent key {@code first}. */
 public enum FirstWritePolicy {
-    /** Only writes recognised as safe to replay: a TLS ClientHello, an HTTP/1.x GET, HEAD or OPTIONS. */
+    /** Only writes recognised as safe to replay, whole: one TLS ClientHello, or one HTTP/1.x GET, HEAD or OPTIONS. */
     AUTO,
     /** Every first write: for protocols the user knows to be idempotent. */
     ALWAYS,
@@ -26,6 +26,15 @@ public enum FirstWritePolicy {
             case ALWAYS -> true;
             case NEVER -> false;
             case AUTO -> ReplaySafety.isReplaySafe(data);
+        };
+    }
+
+    /** May the bytes of this gathering write, all of them together, travel in the SYN? */
+    public boolean allowsInSyn(ByteBuffer[] data, int offset, int length) {
+        return switch (this) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> ReplaySafety.isReplaySafe(data, offset, length);
         };
     }
 }

@@ -6,7 +6,6 @@ import static io.connectx.sys.LinuxSocketOptions.TCP_FASTOPEN_CONNECT;
 
 import com.sun.jna.LastErrorException;
 import io.connectx.sys.Errno;
-import io.connectx.sys.LinuxSocketOptions;
 import io.connectx.sys.LinuxSockets;
 import io.connectx.sys.TcpInfo;
 
@@ -45,18 +44,14 @@ public final class LinuxFastOpen implements FastOpen {
     }
 
     @Override
-    public int socketError(int fd) {
-        return LinuxSockets.intOption(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_ERROR);
+    public boolean neverConnected(int fd) {
+        return TcpInfo.synNeverAcked(fd);
     }
 
     @Override
-    public void awaitWritable(int fd, int timeoutMillis) {
-        LinuxSockets.awaitWritable(fd, timeoutMillis);
-    }
-
-    @Override
-    public void sendTimeout(int fd, long millis) {
-        LinuxSockets.setSendTimeout(fd, millis);
+    public boolean abortHandshake(int fd) {
+        LinuxSockets.abortHandshake(fd);
+        return true;
     }
 
     @Override

@@ -45,7 +45,7 @@ class ConnectionOutcomesTest {
 
     @Test
     void eachConnectionsOutcomeIsCountedOnceForItsDestination() throws Exception {
-        FastOpenSockets sockets = new FastOpenSockets(new FastOpenSocketsTest.ScriptedKernel(),
+        FastOpenSockets sockets = new FastOpenSockets(new ScriptedKernel(),
                 DestinationPolicy.parse("*:*"), FirstWritePolicy.AUTO, ListenPolicy.none(), 1);
         DeferredHandshakes handshakes = sockets.handshakes();
         sockets.stats().outcomes().destinations();

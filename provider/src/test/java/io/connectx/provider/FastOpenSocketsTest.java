@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.FileDescriptor;
 import java.net.InetAddress;
 import java.nio.channels.SelectionKey;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,81 +14,6 @@ import org.junit.jupiter.api.Test;
  */
 class FastOpenSocketsTest {
     private static final InetAddress HOST = InetAddress.getLoopbackAddress();
-
-    /** Records calls, answers as told. */
-    static class ScriptedKernel implements FastOpen {
-        final List<String> calls = new ArrayList<>();
-        boolean stream = true;
-        Outcome client = Outcome.ENABLED;
-        int localPort = 8080;
-        /** What connectInPlace answers; null: the JDK's connect runs (Linux). */
-        Integer inPlace;
-        java.io.IOException inPlaceFailure;
-
-        @Override
-        public Integer connectInPlace(int fd, InetAddress address, int port) throws java.io.IOException {
-            calls.add("connectInPlace");
-            if (inPlaceFailure != null) {
-                throw inPlaceFailure;
-            }
-            return inPlace;
-        }
-
-        @Override
-        public boolean isStream(int fd) {
-            calls.add("isStream");
-            return stream;
-        }
-
-        @Override
-        public Outcome enableClient(int fd) {
-            calls.add("enableClient");
-            return client;
-        }
-
-        @Override
-        public int localInetPort(int fd) {
-            return localPort;
-        }
-
-        @Override
-        public boolean handshakePending(int fd) {
-            calls.add("handshakePending");
-            return true;
-        }
-
-        @Override
-        public boolean synData(int fd) {
-            calls.add("synData");
-            return true;
-        }
-
-        @Override
-        public void startHandshake(int fd) {
-            calls.add("startHandshake");
-        }
-
-        @Override
-        public int socketError(int fd) {
-            return 0;
-        }
-
-        @Override
-        public void awaitWritable(int fd, int timeoutMillis) {
-            calls.add("awaitWritable");
-        }
-
-        @Override
-        public void sendTimeout(int fd, long millis) {
-            calls.add("sendTimeout " + millis);
-        }
-
-        @Override
-        public Outcome enableServer(int fd, int queueLength) {
-            calls.add("enableServer " + queueLength);
-            return Outcome.ENABLED;
-        }
-    }
 
     private static FastOpenSockets sockets(ScriptedKernel kernel, String dest, String listen) {
         return new FastOpenSockets(kernel, DestinationPolicy.parse(dest), FirstWritePolicy.AUTO,
@@ -102,8 +26,71 @@ class FastOpenSocketsTest {
         FastOpenSockets sockets = sockets(kernel, "*:443", null);
         assertEquals(true, sockets.beforeConnect(FileDescriptor.in, HOST, 443));
         assertEquals(List.of("isStream", "enableClient", "connectInPlace"), kernel.calls);
-        sockets.afterConnect(FileDescriptor.in, HOST, 443, 1);
+    }
+
+    @Test
+    void aDestinationNotYetSeenToConnectGetsItsSynAtOnceAndTheJdkWaitsForTheHandshake() throws Exception {
+        ScriptedKernel kernel = new ScriptedKernel();
+        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        FileDescriptor fd = new FileDescriptor();
+        sockets.beforeConnect(fd, HOST, 443);
+        kernel.take();
+        assertEquals(-2, sockets.afterConnect(fd, HOST, 443, 1), "in progress, as a plain connect until its handshake");
+        assertEquals(List.of("handshakePending", "startHandshake"), kernel.take());
+        assertEquals(0, sockets.stats().deferred());
+    }
+
+    @Test
+    void aDeferredConnectToADestinationSeenToConnectIsReportedInProgress() throws Exception {
+        ScriptedKernel kernel = new ScriptedKernel();
+        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        learn(sockets, kernel, 443);
+        FileDescriptor fd = new FileDescriptor();
+        sockets.beforeConnect(fd, HOST, 443);
+        kernel.take();
+        assertEquals(-2, sockets.afterConnect(fd, HOST, 443, 1), "a non-blocking connect returns false, as plain");
+        assertEquals(List.of("handshakePending"), kernel.take(), "no SYN yet: the first write may carry it");
         assertEquals(1, sockets.stats().deferred());
+    }
+
+    @Test
+    void aConnectToAnotherPortOfAKnownAddressIsNotDeferred() throws Exception {
+        ScriptedKernel kernel = new ScriptedKernel();
+        FastOpenSockets sockets = sockets(kernel, "*:*", null);
+        learn(sockets, kernel, 443);
+        FileDescriptor probe = new FileDescriptor();
+        sockets.beforeConnect(probe, HOST, 444);
+        kernel.take();
+        assertEquals(-2, sockets.afterConnect(probe, HOST, 444, 1));
+        assertEquals(List.of("handshakePending", "startHandshake"), kernel.take(), "the cookie is per address, the answer per port");
+    }
+
+    @Test
+    void aHandshakeThatTheKernelRanIsLearnedAtTheSocketsFirstIo() throws Exception {
+        ScriptedKernel kernel = new ScriptedKernel();
+        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        kernel.pending = false;
+        FileDescriptor fd = new FileDescriptor();
+        sockets.beforeConnect(fd, HOST, 443);
+        assertEquals(-2, sockets.afterConnect(fd, HOST, 443, -2), "a plain connect in progress stays so");
+        FileDescriptor second = new FileDescriptor();
+        kernel.pending = true;
+        assertEquals(-2, sockets.afterConnect(second, HOST, 443, 1));
+        assertEquals(0, sockets.stats().deferred(), "not learned before the first socket was used");
+        sockets.handshakes().beforeWrite(fd, java.nio.ByteBuffer.wrap(new byte[] {1}));
+        FileDescriptor third = new FileDescriptor();
+        sockets.afterConnect(third, HOST, 443, 1);
+        assertEquals(1, sockets.stats().deferred());
+    }
+
+    /** A blocking connect to {@code port} that completed its handshake in the kernel. */
+    private static void learn(FastOpenSockets sockets, ScriptedKernel kernel, int port) throws Exception {
+        FileDescriptor fd = new FileDescriptor();
+        kernel.pending = false;
+        sockets.beforeConnect(fd, HOST, port);
+        assertEquals(1, sockets.afterConnect(fd, HOST, port, 1));
+        kernel.pending = true;
+        kernel.take();
     }
 
     @Test
@@ -176,6 +163,7 @@ class FastOpenSocketsTest {
     void readInterestStartsTheHandshakeAtOnceWhereTheServerWasSeenToSpeakFirst() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
         FastOpenSockets sockets = sockets(kernel, "*:3306", null);
+        learn(sockets, kernel, 3306);
         FileDescriptor first = new FileDescriptor();
         sockets.beforeConnect(first, HOST, 3306);
         sockets.afterConnect(first, HOST, 3306, 1);

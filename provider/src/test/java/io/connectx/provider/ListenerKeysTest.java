@@ -29,7 +29,7 @@ class ListenerKeysTest {
     Path dir;
 
     /** Records the key each fd was given; answers as told. */
-    static final class KeyedKernel extends FastOpenSocketsTest.ScriptedKernel {
+    static final class KeyedKernel extends ScriptedKernel {
         final Map<Integer, byte[]> keys = new HashMap<>();
         final List<Integer> lengths = new ArrayList<>();
         int longestAccepted = 32;

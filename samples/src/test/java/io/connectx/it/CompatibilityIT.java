@@ -293,7 +293,8 @@ class CompatibilityIT {
             long deferred = mbean.get("Deferred");
             long held = mbean.get("ReplayUnsafeHeld");
             assertEquals(0, acked, "no SYN data to a server without Fast Open: " + mbean);
-            assertTrue(deferred >= 1, "the cookie made the kernel defer the connect: " + mbean);
+            // The JVM's first connection to the server is never deferred: the agent has not seen it connect.
+            assertEquals(connects - 1, deferred, "the cookie made the kernel defer every later connect: " + mbean);
             assertEquals(deferred, row.expect() == Expect.HELD ? held : triggered,
                     "every deferred connect had its first write held (or its read trigger the SYN): " + mbean);
             String how = row.expect() == Expect.HELD ? held + " first writes held (ReplayUnsafeHeld=" + held + ")"
@@ -302,11 +303,14 @@ class CompatibilityIT {
                     + " connects deferred by the cookie, " + how + ", no SYN carried data (TCP_INFO SynDataAcked=0)",
                     behaviour);
         }
+        // The JVM's first connection to the server is never deferred (the agent has not seen it connect), so
+        // it sends its request after a plain handshake, whatever cookie another process cached.
+        long deferrable = connects - 1;
         if (row.expect() == Expect.SYN_DATA) {
-            assertEquals(connects, acked, "TCP_INFO: every connection's SYN data acked: " + mbean);
+            assertEquals(deferrable, acked, "TCP_INFO: every later connection's SYN data acked: " + mbean);
         } else {
-            assertEquals(connects, acked + triggered, "every connection carried SYN data or was triggered: " + mbean);
-            assertTrue(acked >= 1, "TCP_INFO: no connection carried SYN data: " + mbean);
+            assertEquals(deferrable, acked + triggered, "every later connection carried SYN data or was triggered: " + mbean);
+            assertTrue(acked >= 1 || deferrable == 0, "TCP_INFO: no connection carried SYN data: " + mbean);
             if (triggered > 0) {
                 behaviour += "; on " + triggered + " of " + connects + " connections the library waited for OP_READ "
                         + "longer than the agent's " + DEFERRED_GRACE_MILLIS + " ms grace before its first write, so "
@@ -314,7 +318,8 @@ class CompatibilityIT {
             }
         }
         assertTrue(active >= acked && passive >= acked, "TcpExt Active +" + active + ", Passive +" + passive);
-        fastOpen = "yes: " + acked + "/" + connects + " connections carried their first write in the SYN (TCP_INFO "
+        fastOpen = (acked > 0 ? "yes: " : "no: ") + acked + "/" + connects + " connections carried their first write in the SYN"
+                + " (the first of a JVM's connections to a server is never deferred; TCP_INFO "
                 + "SynDataAcked=" + acked + "; TcpExt TCPFastOpenActive +" + active + ", TCPFastOpenPassive +" + passive + ")";
         return new Outcome(requests, fastOpen, behaviour);
     }
