@@ -41,8 +41,6 @@ public final class DeferredHandshakes {
      * per JVM this long once; later ones start at once.
      */
     static final long INTEREST_GRACE_MILLIS = 100;
-    /** No handshake outlives the kernel's own SYN retries (tcp_syn_retries=6: 127 s), so neither do waits. */
-    private static final long LONGEST_HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(130);
     private static final long POLL_SLICE_MILLIS = 100;
 
     private static final class Pending {
@@ -163,10 +161,12 @@ public final class DeferredHandshakes {
             serverFirst.waitedForTheClient(p.destination);
         }
         if (p.started.get()) {
+            awaitIfWritesFail(fd, p);
             return;
         }
         boolean inSyn = firstWrite.allowsInSyn(data);
         if (!p.claim()) {
+            awaitIfWritesFail(fd, p);
             return; // a trigger sent the SYN already; this write follows the handshake as usual
         }
         int fdVal = FileDescriptors.fdVal(fd);
@@ -186,6 +186,20 @@ public final class DeferredHandshakes {
         platform.startHandshake(fdVal);
         if (p.deadlineNanos != 0) {
             awaitHandshake(fd, p, p.deadlineNanos);
+        } else {
+            awaitIfWritesFail(fd, p);
+        }
+    }
+
+    /**
+     * Where the kernel fails writes between the start of a handshake and its end (xnu: ENOTCONN from
+     * sosendcheck; {@link FastOpen#writesFailUntilEstablished}), a write after the SYN waits for
+     * establishment, bounded by the connect's timeout or else by the kernel's own limit on a plain handshake.
+     * Linux waits in the write itself, so there this does nothing.
+     */
+    private void awaitIfWritesFail(FileDescriptor fd, Pending p) throws IOException {
+        if (platform.writesFailUntilEstablished()) {
+            awaitHandshake(fd, p, p.deadlineNanos != 0 ? p.deadlineNanos : System.nanoTime() + platform.plainHandshakeNanos());
         }
     }
 
@@ -215,7 +229,7 @@ public final class DeferredHandshakes {
             return;
         }
         trigger(fd, p);
-        awaitHandshake(fd, p, p.deadlineNanos != 0 ? p.deadlineNanos : System.nanoTime() + LONGEST_HANDSHAKE_NANOS);
+        awaitHandshake(fd, p, p.deadlineNanos != 0 ? p.deadlineNanos : System.nanoTime() + platform.plainHandshakeNanos());
     }
 
     /**

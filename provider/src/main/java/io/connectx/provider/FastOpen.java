@@ -34,11 +34,29 @@ public interface FastOpen {
     /** Did the SYN of this (connected or accepted) socket carry data that was acknowledged? TCP_INFO. */
     boolean synData(int fd);
 
-    /** Reads and clears SO_ERROR. */
+    /** Reads and clears SO_ERROR, in Linux's errno numbers ({@link io.connectx.sys.Errno}) whatever the kernel's. */
     int socketError(int fd);
 
     /** Waits up to {@code timeoutMillis} for the socket to become writable (connected) or fail. */
     void awaitWritable(int fd, int timeoutMillis);
+
+    /**
+     * True where the kernel fails a write on a socket whose handshake has started but not completed, instead
+     * of waiting as Linux does: xnu's sosendcheck (bsd/kern/uipc_socket.c) returns ENOTCONN for a stream
+     * socket that is not connected once SOF1_PRECONNECT_DATA is cleared, which the first write or read of a
+     * resumable connect does. There, every write after the SYN must wait for establishment first.
+     */
+    default boolean writesFailUntilEstablished() {
+        return false;
+    }
+
+    /**
+     * How long this kernel lets a handshake run before a plain connect fails: what bounds a wait for one that
+     * no connect timeout bounds. Linux: tcp_syn_retries=6 retransmissions, 127 s, rounded up.
+     */
+    default long plainHandshakeNanos() {
+        return java.util.concurrent.TimeUnit.SECONDS.toNanos(130);
+    }
 
     /** Bounds how long a blocking send may wait (for the handshake among other things); 0 clears the bound. */
     void sendTimeout(int fd, long millis);

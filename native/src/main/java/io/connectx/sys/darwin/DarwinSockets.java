@@ -1,7 +1,6 @@
 package io.connectx.sys.darwin;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
@@ -110,24 +109,8 @@ public final class DarwinSockets {
     /** As above, with the sockaddrs already encoded (an IPv4 destination of an AF_INET6 socket is v4-mapped). */
     public static long connectx(int fd, int srcif, byte[] src, byte[] dst, int flags, ByteBuffer... iov) {
         SaEndpoints endpoints = SaEndpoints.of(srcif, src, dst);
-        IoVec first = null;
-        int count = 0;
-        if (iov != null && iov.length > 0) {
-            IoVec[] vectors = (IoVec[]) new IoVec().toArray(iov.length);
-            for (int i = 0; i < iov.length; i++) {
-                ByteBuffer b = iov[i].duplicate();
-                int n = b.remaining();
-                Memory m = new Memory(Math.max(1, n));
-                byte[] bytes = new byte[n];
-                b.get(bytes);
-                m.write(0, bytes, 0, n);
-                vectors[i].iov_base = m;
-                vectors[i].iov_len = n;
-                vectors[i].write();
-            }
-            first = vectors[0];
-            count = iov.length;
-        }
+        IoVec first = IoVec.of(iov);
+        int count = first == null ? 0 : iov.length;
         long[] len = {0};
         connectx(fd, endpoints, DarwinConstants.SAE_ASSOCID_ANY, flags, first, count, count > 0 ? len : null, null);
         return len[0];
