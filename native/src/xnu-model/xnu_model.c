@@ -139,6 +139,15 @@ static int darwin_errno(int linux_errno) {
     }
 }
 
+/**
+ * Succeeds with {@code v}, errno cleared: JNA's direct mapping raises LastErrorException for any errno left
+ * set after the call, whatever it returned, and a successful call may follow a failed Linux one (EINPROGRESS).
+ */
+static long ok(long v) {
+    errno = 0;
+    return v;
+}
+
 /** Fails the call with a Darwin errno. */
 static int fail(int darwin) {
     errno = darwin;
@@ -316,7 +325,7 @@ static int bind_to_interface(int fd, unsigned int index) {
     if (l_setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, (socklen_t)strlen(name)) != 0) {
         return fail_linux();
     }
-    return 0;
+    return (int)ok(0);
 }
 
 /** Waits, as a blocking connectitx's msleep loop does, until the socket is no longer connecting. */
@@ -487,7 +496,7 @@ int connectx(int fd, const struct d_sa_endpoints *ep, unsigned int associd, unsi
     if (connid != NULL && error == 0) {
         *connid = 1; /* tcp_usr_connectx_common: "there is only one connection in regular TCP" */
     }
-    return error == 0 ? 0 : fail(error);
+    return error == 0 ? (int)ok(0) : fail(error);
 }
 
 /**
@@ -509,10 +518,10 @@ int disconnectx(int fd, unsigned int associd, unsigned int connid) {
         struct sockaddr unspec;
         memset(&unspec, 0, sizeof(unspec));
         unspec.sa_family = AF_UNSPEC;
-        return l_connect(fd, &unspec, sizeof(unspec)) == 0 ? 0 : fail_linux();
+        return l_connect(fd, &unspec, sizeof(unspec)) == 0 ? (int)ok(0) : fail_linux();
     }
     set_preconnect(fd, 0);
-    return syscall(SYS_shutdown, fd, SHUT_RDWR) == 0 ? 0 : fail_linux();
+    return syscall(SYS_shutdown, fd, SHUT_RDWR) == 0 ? (int)ok(0) : fail_linux();
 }
 
 /** Linux TCP_INFO's state to xnu's TCPS_* (bsd/netinet/tcp_fsm.h). */
@@ -576,7 +585,7 @@ static int connection_info(int fd, unsigned char *out, unsigned int *len) {
     unsigned int n = *len < sizeof(ci) ? *len : (unsigned int)sizeof(ci);
     memcpy(out, ci, n);
     *len = n;
-    return 0;
+    return (int)ok(0);
 }
 
 int setsockopt(int fd, int level, int name, const void *value, unsigned int len) {
@@ -591,13 +600,13 @@ int setsockopt(int fd, int level, int name, const void *value, unsigned int len)
             int32_t usec;
             memcpy(&usec, (const char *)value + 8, 4);
             tv.tv_usec = usec;
-            return l_setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0 ? 0 : fail_linux();
+            return l_setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0 ? (int)ok(0) : fail_linux();
         }
         return fail(D_EINVAL);
     }
     if (level == D_IPPROTO_TCP) {
         if (name == D_TCP_NODELAY) {
-            return l_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, value, len) == 0 ? 0 : fail_linux();
+            return l_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, value, len) == 0 ? (int)ok(0) : fail_linux();
         }
         if (name == D_TCP_FASTOPEN) {
             /*
@@ -610,7 +619,7 @@ int setsockopt(int fd, int level, int name, const void *value, unsigned int len)
             int on = 0;
             memcpy(&on, value, len < sizeof(on) ? len : sizeof(on));
             int qlen = on ? 256 : 0;
-            return l_setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &qlen, sizeof(qlen)) == 0 ? 0 : fail_linux();
+            return l_setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &qlen, sizeof(qlen)) == 0 ? (int)ok(0) : fail_linux();
         }
         return fail(D_EINVAL);
     }
@@ -636,7 +645,7 @@ int getsockopt(int fd, int level, int name, void *value, unsigned int *len) {
         unsigned int n = *len < sizeof(v) ? *len : (unsigned int)sizeof(v);
         memcpy(value, &v, n);
         *len = n;
-        return 0;
+        return (int)ok(0);
     }
     if (level == D_IPPROTO_TCP && name == D_TCP_CONNECTION_INFO) {
         return connection_info(fd, value, len);
@@ -652,7 +661,7 @@ int getsockname(int fd, __SOCKADDR_ARG sa, socklen_t *len) {
         return fail_linux();
     }
     *len = to_darwin_sockaddr(&ss, addr, *len);
-    return 0;
+    return (int)ok(0);
 }
 
 /**
@@ -671,7 +680,7 @@ ssize_t send(int fd, const void *buf, size_t len, int flags) {
         return fail(D_ENOTCONN);
     }
     long n = l_sendto(fd, buf, len, lflags, NULL, 0);
-    return n < 0 ? fail_linux() : n;
+    return n < 0 ? fail_linux() : ok(n);
 }
 
 /**
@@ -688,7 +697,7 @@ ssize_t recv(int fd, void *buf, size_t len, int flags) {
         l_sendto(fd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL, NULL, 0);
     }
     long n = syscall(SYS_recvfrom, fd, buf, len, lflags, NULL, NULL);
-    return n < 0 ? fail_linux() : n;
+    return n < 0 ? fail_linux() : ok(n);
 }
 
 /** poll(2): struct pollfd and POLLIN..POLLNVAL agree; Darwin's POLLWRBAND (0x100) is Linux's 0x200. */
@@ -717,5 +726,5 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout) {
             fds[i].revents = (short)((fds[i].revents & ~POLLWRBAND) | D_POLLWRBAND);
         }
     }
-    return (int)n;
+    return (int)ok(n);
 }

@@ -317,6 +317,14 @@ public final class Connectx {
     private static long connectxItself(SocketChannel channel, DarwinFastOpen darwin, InetSocketAddress dst, int flags,
             ByteBuffer[] iov) throws IOException {
         int fd = FileDescriptors.of(channel);
+        int family = io.connectx.sys.darwin.DarwinSockets.family(fd);
+        if (family != io.connectx.sys.darwin.DarwinConstants.AF_INET && family != io.connectx.sys.darwin.DarwinConstants.AF_INET6) {
+            throw ConnectxErrno.EAFNOSUPPORT.exception("the socket (family " + family + ") cannot reach " + dst);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            channel.close(); // as the JDK's interruptible connect does (ClosedByInterruptException)
+            throw ConnectxErrno.EINTR.exception("the thread was interrupted; the channel is closed");
+        }
         long[] len = {0};
         boolean inProgress = false;
         try {
