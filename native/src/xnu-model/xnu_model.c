@@ -695,6 +695,16 @@ ssize_t recv(int fd, void *buf, size_t len, int flags) {
     }
     if (take_preconnect(fd)) {
         l_sendto(fd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL, NULL, 0);
+        /*
+         * soreceive holds the socket lock from before pru_preconnect to its return, so no segment (a SYN-ACK,
+         * a RST) is processed in between: a non-blocking read that started the connect finds nothing and
+         * returns EWOULDBLOCK, leaving any error for later. Linux differs: its loopback RST can arrive within
+         * the send above, and a peek would then consume the error (sock_error clears sk_err even for
+         * MSG_PEEK, where xnu's soreceive keeps so_error).
+         */
+        if (lflags & MSG_DONTWAIT) {
+            return fail(D_EAGAIN);
+        }
     }
     long n = syscall(SYS_recvfrom, fd, buf, len, lflags, NULL, NULL);
     return n < 0 ? fail_linux() : ok(n);
