@@ -1,5 +1,6 @@
 package io.connectx;
 
+import io.connectx.provider.DarwinFastOpen;
 import io.connectx.provider.FastOpen;
 import io.connectx.provider.FastOpenPlatforms;
 import io.connectx.provider.FastOpenSockets;
@@ -264,6 +265,9 @@ public final class Connectx {
     private static long connectStream(SocketChannel channel, InetSocketAddress dst, int flags, long total, ByteBuffer[] iov)
             throws IOException {
         boolean data = total > 0;
+        if (Platform.get() instanceof DarwinFastOpen darwin) {
+            return connectxItself(channel, darwin, dst, flags, data ? nonEmpty(iov) : new ByteBuffer[0]);
+        }
         boolean resume = !data && (flags & CONNECT_RESUME_ON_READ_WRITE) != 0;
         boolean dataInSyn = data && (flags & CONNECT_DATA_IDEMPOTENT) != 0;
         FastOpen platform = null;
@@ -303,6 +307,63 @@ public final class Connectx {
             guardReadFirst(channel, platform, fd);
         }
         return 0;
+    }
+
+    /**
+     * Darwin: the man page's call is the call made, with {@code flags} and {@code iov} as given, whether or not
+     * the agent runs; the JDK's channel is then told what it did ({@link JdkChannelState}). EINPROGRESS with
+     * bytes enqueued (xnu's answer for a non-blocking socket once the data went out, connectitx) leaves the
+     * channel connected, as Linux's deferred connect does, and returns them; EINPROGRESS without leaves the
+     * connect pending for {@link SocketChannel#finishConnect()}. A socket left connecting (a resumable
+     * connect, or data in the SYN) is handed to the agent's guards when the agent runs; without it, xnu
+     * itself starts the handshake at the first read (soreceive calls pru_preconnect).
+     */
+    private static long connectxItself(SocketChannel channel, DarwinFastOpen darwin, InetSocketAddress dst, int flags,
+            ByteBuffer[] iov) throws IOException {
+        int fd = FileDescriptors.of(channel);
+        int family = io.connectx.sys.darwin.DarwinSockets.family(fd);
+        if (family != io.connectx.sys.darwin.DarwinConstants.AF_INET && family != io.connectx.sys.darwin.DarwinConstants.AF_INET6) {
+            throw ConnectxErrno.EAFNOSUPPORT.exception("the socket (family " + family + ") cannot reach " + dst);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            channel.close(); // as the JDK's interruptible connect does (ClosedByInterruptException)
+            throw ConnectxErrno.EINTR.exception("the thread was interrupted; the channel is closed");
+        }
+        long[] len = {0};
+        boolean inProgress = false;
+        try {
+            darwin.connectx(fd, dst, flags, iov, len);
+        } catch (com.sun.jna.LastErrorException e) {
+            ConnectxErrno errno = ConnectxErrno.ofDarwin(e.getErrorCode()).orElse(null);
+            if (errno == null) {
+                throw ConnectxErrno.EINVAL.exception("connectx to " + dst + " failed with Darwin errno " + e.getErrorCode(), e);
+            }
+            if (errno != ConnectxErrno.EINPROGRESS) {
+                throw errno.exception("connectx to " + dst, e);
+            }
+            if (len[0] == 0) {
+                JdkChannelState.connectedBy(channel, dst, true);
+                throw ConnectxErrno.EINPROGRESS.exception("the connection to " + dst
+                        + " cannot be completed immediately; finish it with finishConnect(), no data was enqueued", e);
+            }
+            inProgress = true;
+        }
+        JdkChannelState.connectedBy(channel, dst, false);
+        long left = len[0];
+        for (ByteBuffer b : iov) {
+            int n = (int) Math.min(left, b.remaining());
+            b.position(b.position() + n); // as the channel's own write would have left them
+            left -= n;
+        }
+        FastOpenSockets agent = FastOpenSockets.active();
+        if (agent != null && (inProgress || darwin.handshakePending(fd))) {
+            agent.adoptDeferred(FileDescriptors.descriptorOf(channel));
+        }
+        return len[0];
+    }
+
+    private static ByteBuffer[] nonEmpty(ByteBuffer[] iov) {
+        return java.util.Arrays.stream(iov).filter(ByteBuffer::hasRemaining).toArray(ByteBuffer[]::new);
     }
 
     /**

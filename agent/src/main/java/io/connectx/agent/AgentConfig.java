@@ -2,6 +2,7 @@ package io.connectx.agent;
 
 import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.DestinationPolicy;
+import io.connectx.provider.FastOpenPlatforms;
 import io.connectx.provider.FirstWritePolicy;
 import io.connectx.provider.ListenPolicy;
 import java.nio.file.InvalidPathException;
@@ -18,7 +19,8 @@ import java.util.Properties;
  * ({@code -Dconnectx.dest=...}), then the environment variable ({@code CONNECTX_DEST}).
  */
 public record AgentConfig(DestinationPolicy destinations, FirstWritePolicy firstWrite, ListenPolicy listeners,
-        int queueLength, Path keyFile, boolean summary, ConnectxLog.Level log) {
+        int queueLength, Path keyFile, boolean summary, ConnectxLog.Level log, FastOpenPlatforms.Kind platform,
+        Path darwinLibrary) {
     /** Far beyond any real policy; a larger argument is a mistake (a file pasted in, say). */
     static final int MAX_ARGUMENT_LENGTH = 64 * 1024;
 
@@ -53,20 +55,23 @@ public record AgentConfig(DestinationPolicy destinations, FirstWritePolicy first
                     settings.containsKey(Setting.LISTEN) ? ListenPolicy.parse(settings.get(Setting.LISTEN))
                             : ListenPolicy.none(),
                     ListenPolicy.parseQueueLength(settings.getOrDefault(Setting.LISTEN_QLEN, Setting.LISTEN_QLEN.defaultValue())),
-                    settings.containsKey(Setting.LISTEN_KEYFILE) ? parsePath(settings.get(Setting.LISTEN_KEYFILE)) : null,
+                    settings.containsKey(Setting.LISTEN_KEYFILE) ? parsePath(Setting.LISTEN_KEYFILE, settings.get(Setting.LISTEN_KEYFILE)) : null,
                     parseBoolean(settings.getOrDefault(Setting.SUMMARY, Setting.SUMMARY.defaultValue())),
-                    ConnectxLog.Level.parse(settings.getOrDefault(Setting.LOG, Setting.LOG.defaultValue())));
+                    ConnectxLog.Level.parse(settings.getOrDefault(Setting.LOG, Setting.LOG.defaultValue())),
+                    settings.containsKey(Setting.PLATFORM) ? FastOpenPlatforms.parse(settings.get(Setting.PLATFORM)) : null,
+                    settings.containsKey(Setting.DARWIN_LIBRARY) ? parsePath(Setting.DARWIN_LIBRARY, settings.get(Setting.DARWIN_LIBRARY))
+                            : null);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
     }
 
     /** Only the path: the file is read where the key is used, and its content never passes through here. */
-    private static Path parsePath(String text) {
+    private static Path parsePath(Setting setting, String text) {
         try {
             return Path.of(text.trim());
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("bad listen.keyfile '" + text + "': expected a file path");
+            throw new IllegalArgumentException("bad " + setting.key() + " '" + text + "': expected a file path");
         }
     }
 

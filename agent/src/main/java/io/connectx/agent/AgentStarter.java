@@ -11,6 +11,7 @@ import io.connectx.provider.FastOpenPlatforms;
 import io.connectx.provider.ListenPolicy;
 import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.KernelFastOpen;
+import io.connectx.sys.darwin.DarwinSockets;
 import java.lang.instrument.Instrumentation;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -41,6 +42,7 @@ final class AgentStarter {
                 reconfigure(config);
                 return;
             }
+            chooseTestPlatform(config);
             FastOpenSockets sockets = platformSockets(config);
             if (sockets == null) {
                 return;
@@ -120,6 +122,27 @@ final class AgentStarter {
         boolean server = !config.listeners().isEmpty() && (FastOpenPlatforms.current() != FastOpenPlatforms.Kind.LINUX
                 || (KernelFastOpen.sysctl().orElse(0) & KernelFastOpen.SERVER) != 0);
         sockets.listenerKeys().load(server ? config.keyFile() : null);
+    }
+
+    /**
+     * The test settings {@code platform} and {@code darwin.library}: the path to run and the library the Darwin
+     * bindings bind, set before anything binds. A path chosen against the OS is said on one line, whatever
+     * the log level, so that such a run is never mistaken for the OS's own.
+     */
+    private static void chooseTestPlatform(AgentConfig config) {
+        if (config.platform() != null) {
+            FastOpenPlatforms.choose(config.platform());
+        }
+        if (config.darwinLibrary() != null) {
+            DarwinSockets.useLibrary(config.darwinLibrary().toString());
+        }
+        FastOpenPlatforms.Kind kind = FastOpenPlatforms.current();
+        if (kind != FastOpenPlatforms.kindOf(System.getProperty("os.name"))) {
+            ConnectxLog.warn("test setting platform=" + kind.name().toLowerCase(Locale.ROOT) + ": runs the "
+                    + (kind == FastOpenPlatforms.Kind.DARWIN ? "Darwin path (connectx(2)) on " : "Linux path on ")
+                    + System.getProperty("os.name") + (kind == FastOpenPlatforms.Kind.DARWIN ? ", bound to "
+                            + (DarwinSockets.library() == null ? "libSystem" : DarwinSockets.library()) : ""));
+        }
     }
 
     private static String describe(AgentConfig config) {

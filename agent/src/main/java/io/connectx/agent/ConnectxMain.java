@@ -29,6 +29,15 @@ public final class ConnectxMain {
         return Path.of(ConnectxMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
+    private static void printSettings(boolean forTests) {
+        for (Setting s : Setting.values()) {
+            if (s.forTests() == forTests) {
+                System.out.printf("  %-15s default %-14s %s%n", s.key(), s.defaultValue(), s.meaning());
+                System.out.printf("  %-15s as -D%s=... or %s=...%n", "", s.propertyName(), s.envName());
+            }
+        }
+    }
+
     private static int help() {
         System.out.println("""
                 connectx: TCP Fast Open for the JVM
@@ -42,10 +51,9 @@ public final class ConnectxMain {
                   java -jar connectx-agent.jar help                    this text
 
                 settings (first found wins: agent argument, then -Dconnectx.KEY, then CONNECTX_KEY):""");
-        for (Setting s : Setting.values()) {
-            System.out.printf("  %-15s default %-14s %s%n", s.key(), s.defaultValue(), s.meaning());
-            System.out.printf("  %-15s as -D%s=... or %s=...%n", "", s.propertyName(), s.envName());
-        }
+        printSettings(false);
+        System.out.println("\ntest settings (never for production: they run one OS's path on another):");
+        printSettings(true);
         System.out.println("""
 
                 proof: nstat -az | grep FastOpen; the MBean io.connectx:type=FastOpen; summary=true""");

@@ -184,32 +184,36 @@ enum Hook {
             readThrew(m);
         }
     },
+    /** Writes take the socket object along, as shutdownOutput does: on xnu a write may park until established. */
     WRITE_BYTES(false) {
         @Override
         void enter(HookedMethod m) {
+            m.loadThis();
             m.loadFd();
             m.loadArgument(0);
             m.loadArgument(1);
             m.loadArgument(2);
-            m.callBridge("beforeWrite", "(Ljava/io/FileDescriptor;[BII)V");
+            m.callBridge("beforeWrite", "(Ljava/lang/Object;Ljava/io/FileDescriptor;[BII)V");
         }
     },
     WRITE_BUFFER(false) {
         @Override
         void enter(HookedMethod m) {
+            m.loadThis();
             m.loadFd();
             m.loadArgument(0);
-            m.callBridge("beforeWrite", "(Ljava/io/FileDescriptor;Ljava/nio/ByteBuffer;)V");
+            m.callBridge("beforeWrite", "(Ljava/lang/Object;Ljava/io/FileDescriptor;Ljava/nio/ByteBuffer;)V");
         }
     },
     WRITE_BUFFERS(false) {
         @Override
         void enter(HookedMethod m) {
+            m.loadThis();
             m.loadFd();
             m.loadArgument(0);
             m.loadArgument(1);
             m.loadArgument(2);
-            m.callBridge("beforeWrite", "(Ljava/io/FileDescriptor;[Ljava/nio/ByteBuffer;II)V");
+            m.callBridge("beforeWrite", "(Ljava/lang/Object;Ljava/io/FileDescriptor;[Ljava/nio/ByteBuffer;II)V");
         }
     },
     /** The socket object itself goes along: a wait for the handshake parks through its own park method. */

@@ -3,6 +3,7 @@ package io.connectx.agent;
 import io.connectx.bootstrap.SocketHookBridge;
 import io.connectx.bootstrap.SocketHooks;
 import io.connectx.provider.DeferredHandshakes;
+import io.connectx.provider.DeferredHandshakes.ParkUntilWritable;
 import io.connectx.provider.FastOpenSockets;
 import io.connectx.sys.FileDescriptors;
 import java.io.FileDescriptor;
@@ -91,18 +92,25 @@ final class HookInstaller {
         }
 
         @Override
-        public void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
-            handshakes.beforeWrite(fd, data);
+        public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) throws IOException {
+            handshakes.beforeWrite(fd, data, writeParker(socket, fd));
         }
 
         @Override
-        public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
-            handshakes.beforeWrite(fd, data, offset, length);
+        public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length)
+                throws IOException {
+            handshakes.beforeWrite(fd, data, offset, length, writeParker(socket, fd));
         }
 
         @Override
-        public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
-            handshakes.beforeWrite(fd, data, offset, length);
+        public void beforeWrite(Object socket, FileDescriptor fd, byte[] data, int offset, int length)
+                throws IOException {
+            handshakes.beforeWrite(fd, data, offset, length, writeParker(socket, fd));
+        }
+
+        /** Made only for a socket still waiting for its handshake: the common write allocates nothing. */
+        private ParkUntilWritable writeParker(Object socket, FileDescriptor fd) {
+            return handshakes.isTracked(fd) ? JdkPark.of(socket, fd) : null;
         }
 
         @Override

@@ -19,16 +19,31 @@ public enum Setting {
             + " behind one address: 32 hex digits (or 8-8-8-8), or PRIMARY,BACKUP; re-read by each attach;"
             + " none: the namespace's key"),
     SUMMARY("summary", "false", "true: print one line of counters at JVM exit"),
-    LOG("log", "warn", "debug, info, warn or off; runtime messages go through System.Logger");
+    LOG("log", "warn", "debug, info, warn or off; runtime messages go through System.Logger"),
+    PLATFORM("platform", "(the OS's)", "test setting: darwin runs the Darwin path (connectx(2)) whatever the OS,"
+            + " linux the Linux path", true),
+    DARWIN_LIBRARY("darwin.library", "(libSystem)", "test setting: PATH of a library with Darwin's ABI that the Darwin"
+            + " path binds instead of libSystem: native/target/xnu-model/libxnu-model.so (the xnu model)", true);
 
     private final String key;
     private final String defaultValue;
     private final String meaning;
+    /** For tests only: listed apart by {@code help}. */
+    private final boolean forTests;
 
     Setting(String key, String defaultValue, String meaning) {
+        this(key, defaultValue, meaning, false);
+    }
+
+    Setting(String key, String defaultValue, String meaning, boolean forTests) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.meaning = meaning;
+        this.forTests = forTests;
+    }
+
+    public boolean forTests() {
+        return forTests;
     }
 
     public String key() {

@@ -155,11 +155,11 @@ public final class SocketHookBridge {
         }
     }
 
-    public static void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
+    public static void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) throws IOException {
         SocketHooks h = hooks;
         if (h != null) {
             try {
-                h.beforeWrite(fd, data);
+                h.beforeWrite(socket, fd, data);
             } catch (IOException e) {
                 throw e;
             } catch (Throwable t) {
@@ -168,11 +168,11 @@ public final class SocketHookBridge {
         }
     }
 
-    public static void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
+    public static void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
         SocketHooks h = hooks;
         if (h != null) {
             try {
-                h.beforeWrite(fd, data, offset, length);
+                h.beforeWrite(socket, fd, data, offset, length);
             } catch (IOException e) {
                 throw e;
             } catch (Throwable t) {
@@ -181,11 +181,11 @@ public final class SocketHookBridge {
         }
     }
 
-    public static void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
+    public static void beforeWrite(Object socket, FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
         SocketHooks h = hooks;
         if (h != null) {
             try {
-                h.beforeWrite(fd, data, offset, length);
+                h.beforeWrite(socket, fd, data, offset, length);
             } catch (IOException e) {
                 throw e;
             } catch (Throwable t) {

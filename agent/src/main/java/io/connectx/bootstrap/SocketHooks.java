@@ -35,11 +35,11 @@ public interface SocketHooks {
     /** Returns what the read should throw: {@code thrown}, a replacement, or null. */
     Throwable afterRead(FileDescriptor fd, long n, Throwable thrown);
 
-    void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException;
+    void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) throws IOException;
 
-    void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException;
+    void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException;
 
-    void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException;
+    void beforeWrite(Object socket, FileDescriptor fd, byte[] data, int offset, int length) throws IOException;
 
     /** Returns what the write should throw: {@code thrown}, a replacement, or null. */
     Throwable afterWrite(FileDescriptor fd, Throwable thrown);

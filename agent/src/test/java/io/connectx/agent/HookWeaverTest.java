@@ -306,17 +306,17 @@ class HookWeaverTest {
         }
 
         @Override
-        public void beforeWrite(FileDescriptor fd, ByteBuffer data) {
+        public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) {
             calls.add("beforeWrite buffer");
         }
 
         @Override
-        public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) {
+        public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length) {
             calls.add("beforeWrite buffers");
         }
 
         @Override
-        public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
+        public void beforeWrite(Object socket, FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
             calls.add("beforeWrite " + length);
             if (beforeWriteFailure != null) {
                 throw beforeWriteFailure;

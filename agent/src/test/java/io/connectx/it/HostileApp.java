@@ -53,8 +53,8 @@ public final class HostileApp {
             attack("setAccessible field " + f.getName(), () -> f.setAccessible(true));
         }
         FileDescriptor fd = new FileDescriptor();
-        attack("call beforeWrite with forged arguments", () -> bridge.getMethod("beforeWrite", FileDescriptor.class,
-                ByteBuffer.class).invoke(null, fd, ByteBuffer.wrap("GET /x".getBytes(StandardCharsets.US_ASCII))));
+        attack("call beforeWrite with forged arguments", () -> bridge.getMethod("beforeWrite", Object.class,
+                FileDescriptor.class, ByteBuffer.class).invoke(null, new Object(), fd, ByteBuffer.wrap("GET /x".getBytes(StandardCharsets.US_ASCII))));
         attack("call beforeConnect with forged arguments", () -> bridge.getMethod("beforeConnect", FileDescriptor.class,
                 InetAddress.class, int.class).invoke(null, fd, InetAddress.getLoopbackAddress(), 1));
         attack("call closed with forged arguments", () -> bridge.getMethod("closed", FileDescriptor.class).invoke(null, fd));
@@ -145,7 +145,7 @@ public final class HostileApp {
         static void run() {
             SocketHookBridge.install((SocketHooks) Proxy.newProxyInstance(HostileApp.class.getClassLoader(),
                     new Class<?>[] {SocketHooks.class}, (proxy, method, margs) -> {
-                        if (method.getName().equals("beforeWrite") && margs[1] instanceof ByteBuffer b) {
+                        if (method.getName().equals("beforeWrite") && margs[2] instanceof ByteBuffer b) {
                             System.out.println("LEAK " + StandardCharsets.US_ASCII.decode(b.duplicate()));
                         }
                         return method.getReturnType() == boolean.class ? false : null;

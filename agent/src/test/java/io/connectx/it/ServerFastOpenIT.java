@@ -97,7 +97,7 @@ class ServerFastOpenIT {
         }
     }
 
-    private static ChildJvm.Running serverProbe(String mode, String host, int port, String agentArgs)
+    static ChildJvm.Running serverProbe(String mode, String host, int port, String agentArgs)
             throws IOException, InterruptedException {
         return new ChildJvm().args(ChildJvm.OPENS).agent(agentArgs)
                 .args("-cp", ChildJvm.PROBE_CLASS_PATH, ServerProbe.class.getName(), mode, host,

@@ -21,8 +21,8 @@ import java.util.Set;
  * which is why this platform answers {@link #connectInPlace}. Server side: TCP_FASTOPEN on the listener
  * after listen(2). Per-connection proof from TCP_CONNECTION_INFO.
  *
- * <p>Not run on macOS by this project (no macOS machine was available): only its selection and the
- * structures and constants it uses are tested, on Linux.
+ * <p>Not run on macOS by this project (no macOS machine was available). It runs on Linux against the
+ * xnu-model library (native/src/xnu-model), which gives it Darwin's ABI and xnu's connectx rules.
  */
 public final class DarwinFastOpen implements FastOpen {
     /** What connectx reports that connect would have reported as well; any other errno falls back to the JDK's connect. */
@@ -64,6 +64,21 @@ public final class DarwinFastOpen implements FastOpen {
         }
     }
 
+    /**
+     * connectx(2) itself, as the man page gives it: {@code SAE_ASSOCID_ANY}, no connid, {@code flags} and
+     * {@code iov} as given (the source and interface are bound beforehand, as bind(2) and IP_BOUND_IF would).
+     * Returns the bytes of {@code iov} enqueued; failures arrive as {@link LastErrorException} with Darwin's
+     * errno, {@code len} copied out first (the bytes enqueued even then, as connectx_nocancel does).
+     */
+    public long connectx(int fd, InetSocketAddress destination, int flags, java.nio.ByteBuffer[] iov, long[] len) {
+        byte[] dst = DarwinSockaddr.encodeFor(DarwinSockets.family(fd), destination);
+        io.connectx.sys.darwin.SaEndpoints endpoints = io.connectx.sys.darwin.SaEndpoints.of(0, null, dst);
+        io.connectx.sys.darwin.IoVec vectors = io.connectx.sys.darwin.IoVec.of(iov);
+        DarwinSockets.connectx(fd, endpoints, DarwinConstants.SAE_ASSOCID_ANY, flags, vectors, iov.length,
+                iov.length > 0 ? len : null, null);
+        return len[0];
+    }
+
     @Override
     public int localInetPort(int fd) {
         byte[] addr = new byte[128];
@@ -88,6 +103,22 @@ public final class DarwinFastOpen implements FastOpen {
         } catch (LastErrorException e) {
             // EWOULDBLOCK is the expected answer; a failed handshake is reported by SO_ERROR and the next I/O.
         }
+    }
+
+    /**
+     * bsd/kern/uipc_socket.c sosendcheck: ENOTCONN for a stream socket not yet connected unless
+     * SOF1_PRECONNECT_DATA is set; soclearfastopen clears it at the first write (end of sosend) or read
+     * (tcp_usr_preconnect, bsd/netinet/tcp_usrreq.c).
+     */
+    @Override
+    public boolean writesFailUntilEstablished() {
+        return true;
+    }
+
+    /** bsd/netinet/tcp_timer.h TCPTV_KEEP_INIT: xnu drops a connection not established within 75 s. */
+    @Override
+    public long plainHandshakeNanos() {
+        return java.util.concurrent.TimeUnit.SECONDS.toNanos(75);
     }
 
     @Override

@@ -48,9 +48,7 @@ public final class DeferredHandshakes {
      * per JVM this long once; later ones start at once.
      */
     static final long INTEREST_GRACE_MILLIS = 100;
-    /** No handshake outlives the kernel's own SYN retries (tcp_syn_retries=6: 127 s), so neither do waits. */
-    private static final long LONGEST_HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(130);
-    /** A wait before shutdownOutput parks in slices, so that a close from another thread ends it soon. */
+    /** A wait for establishment parks in slices, so that a close from another thread ends it soon. */
     private static final long PARK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** Parks the calling thread until the socket is writable, as the JDK's own socket code parks. */
@@ -58,6 +56,14 @@ public final class DeferredHandshakes {
     public interface ParkUntilWritable {
         void park(long nanos) throws IOException;
     }
+
+    /**
+     * For callers whose platform lets writes wait in the kernel (Linux): a write never waits here there. On
+     * a platform that needs the wait ({@link FastOpen#writesFailUntilEstablished}) it fails loudly.
+     */
+    private static final ParkUntilWritable NO_PARK = nanos -> {
+        throw new IllegalStateException("a write on this platform must be given the JDK's park");
+    };
 
     private final ConcurrentHashMap<FileDescriptor, DeferredSocket> pending = new ConcurrentHashMap<>();
     /** Sockets whose first write is on its way into the SYN, holding the claim until it returns. */
@@ -91,7 +97,7 @@ public final class DeferredHandshakes {
         return pending.size() < MAX_TRACKED;
     }
 
-    boolean isTracked(FileDescriptor fd) {
+    public boolean isTracked(FileDescriptor fd) {
         return lookup(fd) != null;
     }
 
@@ -178,27 +184,55 @@ public final class DeferredHandshakes {
     }
 
     public void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
-        DeferredSocket s = data.hasRemaining() ? claimableByWrite(fd) : null;
-        if (s != null) {
-            decideFirstWrite(fd, s, data, null, 0, 0);
-        }
+        beforeWrite(fd, data, NO_PARK);
     }
 
     public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
-        DeferredSocket s = length > 0 ? claimableByWrite(fd) : null;
-        if (s != null) {
-            decideFirstWrite(fd, s, ByteBuffer.wrap(data, offset, length), null, 0, 0);
+        beforeWrite(fd, data, offset, length, NO_PARK);
+    }
+
+    public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
+        beforeWrite(fd, data, offset, length, NO_PARK);
+    }
+
+    /** {@code parker}: how this write waits for establishment where the kernel fails it until then. */
+    public void beforeWrite(FileDescriptor fd, ByteBuffer data, ParkUntilWritable parker) throws IOException {
+        if (data.hasRemaining()) {
+            beforeWrite(fd, data, null, 0, 0, parker);
+        }
+    }
+
+    public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length, ParkUntilWritable parker)
+            throws IOException {
+        if (length > 0) {
+            beforeWrite(fd, ByteBuffer.wrap(data, offset, length), null, 0, 0, parker);
         }
     }
 
     /** A gathering write is judged as the one sequence of bytes it sends. */
-    public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
-        if (lookup(fd) == null || !hasRemaining(data, offset, length)) {
+    public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length, ParkUntilWritable parker)
+            throws IOException {
+        if (lookup(fd) != null && hasRemaining(data, offset, length)) {
+            beforeWrite(fd, null, data, offset, length, parker);
+        }
+    }
+
+    /**
+     * The write rides in the SYN, or is held while the SYN goes out alone, or follows a SYN already out.
+     * Where the kernel fails writes between the start of a handshake and its end (xnu's sosendcheck answers
+     * ENOTCONN; {@link FastOpen#writesFailUntilEstablished}), every write but the one riding in the SYN then
+     * parks until the handshake is done. Linux waits in the write itself, so there it goes on at once.
+     */
+    private void beforeWrite(FileDescriptor fd, ByteBuffer one, ByteBuffer[] many, int offset, int length,
+            ParkUntilWritable parker) throws IOException {
+        DeferredSocket s = guarded(fd);
+        if (s == null) {
             return;
         }
-        DeferredSocket s = claimableByWrite(fd);
-        if (s != null) {
-            decideFirstWrite(fd, s, null, data, offset, length);
+        DeferredSocket claimed = claimableByWrite(s);
+        boolean rides = claimed != null && decideFirstWrite(fd, claimed, one, many, offset, length);
+        if (!rides && platform.writesFailUntilEstablished()) {
+            awaitEstablished(s, parker);
         }
     }
 
@@ -227,15 +261,39 @@ public final class DeferredHandshakes {
             return;
         }
         trigger(s, true);
-        long deadline = System.nanoTime() + (s.timeoutNanos > 0 ? s.timeoutNanos : LONGEST_HANDSHAKE_NANOS);
+        awaitEstablished(s, parker);
+    }
+
+    /**
+     * Parks, as the JDK parks (never in a native call of ours), until the handshake is done or failed,
+     * bounded by the connect's timeout (whose timer fails the socket), or else by the kernel's own limit on
+     * a plain handshake ({@link FastOpen#plainHandshakeNanos}). A handshake still pending at that bound
+     * times out here, as the plain connect would have, whether or not the platform can abort it (where it
+     * cannot, the timer could not either). Throws as connect would have thrown for a handshake that failed
+     * or timed out.
+     */
+    private void awaitEstablished(DeferredSocket s, ParkUntilWritable parker) throws IOException {
+        long deadline = System.nanoTime() + (s.timeoutNanos > 0 ? s.timeoutNanos : platform.plainHandshakeNanos());
         while (s.onFd(platform::handshakePending) && !s.timedOut) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
+                timedOutWaiting(s);
                 break;
             }
             parker.park(Math.min(remaining, PARK_SLICE_NANOS));
         }
         failFast(s);
+    }
+
+    private void timedOutWaiting(DeferredSocket s) {
+        s.onFd(fd -> {
+            if (platform.handshakePending(fd) && !s.timedOut) {
+                s.timedOut = true;
+                platform.abortHandshake(fd);
+                s.outcome.failed();
+            }
+            return true;
+        });
     }
 
     public void closed(FileDescriptor fd) {
@@ -271,11 +329,7 @@ public final class DeferredHandshakes {
      * The socket whose SYN this write may still claim, with its claim lock held; null when the SYN is out
      * already (the write follows the handshake as usual) or the socket is not tracked.
      */
-    private DeferredSocket claimableByWrite(FileDescriptor fd) throws IOException {
-        DeferredSocket s = guarded(fd);
-        if (s == null) {
-            return null;
-        }
+    private DeferredSocket claimableByWrite(DeferredSocket s) {
         if (!s.wrote) {
             s.wrote = true;
             serverFirst.waitedForTheClient(s.destination);
@@ -292,8 +346,11 @@ public final class DeferredHandshakes {
         return s;
     }
 
-    /** With the claim held: the write rides in the SYN (keeping the claim until it returns), or is held. */
-    private void decideFirstWrite(FileDescriptor fd, DeferredSocket s, ByteBuffer one, ByteBuffer[] many, int offset,
+    /**
+     * With the claim held: the write rides in the SYN (keeping the claim until it returns; true), or is held
+     * while the SYN goes out alone (false).
+     */
+    private boolean decideFirstWrite(FileDescriptor fd, DeferredSocket s, ByteBuffer one, ByteBuffer[] many, int offset,
             int length) {
         boolean rides = false;
         try {
@@ -319,6 +376,7 @@ public final class DeferredHandshakes {
                 s.claim.unlock();
             }
         }
+        return rides;
     }
 
     /**

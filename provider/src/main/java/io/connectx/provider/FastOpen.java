@@ -51,6 +51,24 @@ public interface FastOpen {
         return false;
     }
 
+    /**
+     * True where the kernel fails a write on a socket whose handshake has started but not completed, instead
+     * of waiting as Linux does: xnu's sosendcheck (bsd/kern/uipc_socket.c) returns ENOTCONN for a stream
+     * socket that is not connected once SOF1_PRECONNECT_DATA is cleared, which the first write or read of a
+     * resumable connect does. There, every write after the SYN must wait for establishment first.
+     */
+    default boolean writesFailUntilEstablished() {
+        return false;
+    }
+
+    /**
+     * How long this kernel lets a handshake run before a plain connect fails: what bounds a wait for one that
+     * no connect timeout bounds. Linux: tcp_syn_retries=6 retransmissions, 127 s, rounded up.
+     */
+    default long plainHandshakeNanos() {
+        return java.util.concurrent.TimeUnit.SECONDS.toNanos(130);
+    }
+
     /** Lets a socket about to listen accept data in SYNs, with {@code queueLength} pending requests at most. */
     Outcome enableServer(int fd, int queueLength);
 

@@ -4,8 +4,16 @@ import io.connectx.sys.LinuxSockets;
 import io.connectx.sys.darwin.DarwinSockets;
 import java.util.Locale;
 
-/** Which {@link FastOpen} this OS gets: Linux's TCP_FASTOPEN_CONNECT path or Darwin's connectx(2) path. */
+/**
+ * Which {@link FastOpen} this OS gets: Linux's TCP_FASTOPEN_CONNECT path or Darwin's connectx(2) path. A test
+ * may choose the path whatever the OS (the agent's {@code platform} setting, or the system property
+ * {@value #PLATFORM_PROPERTY}): {@code platform=darwin} with {@code darwin.library} naming the xnu-model
+ * library runs the Darwin path on Linux.
+ */
 public final class FastOpenPlatforms {
+    /** The agent's {@code platform} setting as a system property; tests only. */
+    public static final String PLATFORM_PROPERTY = "connectx.platform";
+    private static volatile Kind chosen;
 
     public enum Kind {
         LINUX, DARWIN, UNSUPPORTED
@@ -26,8 +34,33 @@ public final class FastOpenPlatforms {
         return Kind.UNSUPPORTED;
     }
 
+    /** The path chosen for tests, if any; otherwise the OS's. */
     public static Kind current() {
-        return kindOf(System.getProperty("os.name"));
+        Kind kind = chosen;
+        if (kind != null) {
+            return kind;
+        }
+        String property = System.getProperty(PLATFORM_PROPERTY);
+        return property != null ? parse(property) : kindOf(System.getProperty("os.name"));
+    }
+
+    /** Runs {@code kind}'s path whatever the OS; for tests (the agent's {@code platform} setting). */
+    public static void choose(Kind kind) {
+        chosen = kind;
+    }
+
+    /** True when a test chose the path rather than the OS. */
+    public static boolean isChosen() {
+        return chosen != null || System.getProperty(PLATFORM_PROPERTY) != null;
+    }
+
+    /** {@code darwin} or {@code linux}, as the {@code platform} setting spells them. */
+    public static Kind parse(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "darwin" -> Kind.DARWIN;
+            case "linux" -> Kind.LINUX;
+            default -> throw new IllegalArgumentException("bad platform '" + text + "': expected darwin or linux");
+        };
     }
 
     /** The implementation for {@code kind}, its native bindings checked; throws with the reason when they are not available. */
@@ -58,7 +91,8 @@ public final class FastOpenPlatforms {
         return switch (kind) {
             case LINUX -> LinuxSockets.isAvailable() ? null : "JNA could not bind libc: " + LinuxSockets.unavailabilityCause();
             case DARWIN -> DarwinSockets.isAvailable() ? null
-                    : "JNA could not bind libSystem: " + DarwinSockets.unavailabilityCause();
+                    : "JNA could not bind " + (DarwinSockets.library() == null ? "libSystem" : DarwinSockets.library())
+                            + ": " + DarwinSockets.unavailabilityCause();
             case UNSUPPORTED -> "unsupported OS '" + System.getProperty("os.name") + "' (Linux and macOS only)";
         };
     }

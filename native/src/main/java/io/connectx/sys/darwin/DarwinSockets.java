@@ -1,7 +1,6 @@
 package io.connectx.sys.darwin;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
@@ -10,33 +9,68 @@ import java.nio.ByteBuffer;
 
 /**
  * The one boundary to libSystem's socket calls on Darwin, by direct mapping. Registration is attempted on
- * macOS only; elsewhere {@link #unavailabilityCause()} says why, and no native method may be called.
- * The pure parts (structures, sockaddr bytes, constants) work on any OS and are unit-tested on Linux.
+ * macOS, or anywhere once a test names a library with Darwin's ABI ({@link #useLibrary}, or the system
+ * property {@value #LIBRARY_PROPERTY}): the xnu-model library built at
+ * {@code native/target/xnu-model/libxnu-model.so}, which runs this path on Linux. Otherwise
+ * {@link #unavailabilityCause()} says why, and no native method may be called. The pure parts
+ * (structures, sockaddr bytes, constants) work on any OS and are unit-tested on Linux.
  */
 public final class DarwinSockets {
-    private static final Throwable INIT_ERROR = register();
+    /** The agent's {@code darwin.library} setting as a system property; tests only. */
+    public static final String LIBRARY_PROPERTY = "connectx.darwin.library";
+    private static volatile String library;
+    private static Throwable initError;
+    private static boolean attempted;
 
     private DarwinSockets() {
     }
 
-    private static Throwable register() {
-        if (!Platform.isMac()) {
-            return new UnsupportedOperationException("not macOS: " + System.getProperty("os.name"));
+    /**
+     * Binds these calls to {@code path} (a library with Darwin's ABI) instead of libSystem; for tests. Must
+     * precede the first {@link #isAvailable}; a later call naming another library fails.
+     */
+    public static synchronized void useLibrary(String path) {
+        if (attempted && !path.equals(library)) {
+            throw new IllegalStateException("the Darwin bindings are bound already, to " + describe(library));
+        }
+        library = path;
+    }
+
+    /** The library bound (or to be bound): a path given for tests, or null for libSystem. */
+    public static String library() {
+        String path = library;
+        return path != null ? path : System.getProperty(LIBRARY_PROPERTY);
+    }
+
+    private static synchronized Throwable register() {
+        if (attempted) {
+            return initError;
+        }
+        attempted = true;
+        String path = library();
+        library = path;
+        if (path == null && !Platform.isMac()) {
+            initError = new UnsupportedOperationException("not macOS: " + System.getProperty("os.name"));
+            return initError;
         }
         try {
-            Native.register(DarwinSockets.class, Platform.C_LIBRARY_NAME);
-            return null;
+            Native.register(DarwinSockets.class, path != null ? path : Platform.C_LIBRARY_NAME);
         } catch (Throwable t) {
-            return t;
+            initError = t;
         }
+        return initError;
+    }
+
+    private static String describe(String path) {
+        return path == null ? "libSystem" : path;
     }
 
     public static boolean isAvailable() {
-        return INIT_ERROR == null;
+        return register() == null;
     }
 
     public static Throwable unavailabilityCause() {
-        return INIT_ERROR;
+        return register();
     }
 
     /**
@@ -75,24 +109,8 @@ public final class DarwinSockets {
     /** As above, with the sockaddrs already encoded (an IPv4 destination of an AF_INET6 socket is v4-mapped). */
     public static long connectx(int fd, int srcif, byte[] src, byte[] dst, int flags, ByteBuffer... iov) {
         SaEndpoints endpoints = SaEndpoints.of(srcif, src, dst);
-        IoVec first = null;
-        int count = 0;
-        if (iov != null && iov.length > 0) {
-            IoVec[] vectors = (IoVec[]) new IoVec().toArray(iov.length);
-            for (int i = 0; i < iov.length; i++) {
-                ByteBuffer b = iov[i].duplicate();
-                int n = b.remaining();
-                Memory m = new Memory(Math.max(1, n));
-                byte[] bytes = new byte[n];
-                b.get(bytes);
-                m.write(0, bytes, 0, n);
-                vectors[i].iov_base = m;
-                vectors[i].iov_len = n;
-                vectors[i].write();
-            }
-            first = vectors[0];
-            count = iov.length;
-        }
+        IoVec first = IoVec.of(iov);
+        int count = first == null ? 0 : iov.length;
         long[] len = {0};
         connectx(fd, endpoints, DarwinConstants.SAE_ASSOCID_ANY, flags, first, count, count > 0 ? len : null, null);
         return len[0];

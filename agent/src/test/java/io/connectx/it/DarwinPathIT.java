@@ -1,0 +1,130 @@
+package io.connectx.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.connectx.it.FastOpenTestServer.Behaviour;
+import io.connectx.sys.TcpExtCounters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Linux suites' claims again, over the Darwin path: child JVMs with the real agent jar and
+ * {@code platform=darwin;darwin.library=native/target/xnu-model/libxnu-model.so}, so that every connect goes
+ * through DarwinFastOpen's connectx(2), every trigger through its peek, every proof through
+ * TCP_CONNECTION_INFO and every listener through Darwin's TCP_FASTOPEN (0x105), all in the xnu model. The
+ * JDK's own reads and writes still go to Linux (the unit-level XnuKernel covers xnu's rules for those). SYN
+ * data is proven by the kernel's TcpExt counters and the server's TCP_INFO.
+ */
+@ExtendWith(FastOpenSysctl.class)
+class DarwinPathIT {
+    static final Path MODEL = Path.of("../native/target/xnu-model/libxnu-model.so").toAbsolutePath().normalize();
+    static final String DARWIN = ";platform=darwin;darwin.library=" + MODEL;
+    private static final String START_UP = "connectx: test setting platform=darwin: runs the Darwin path (connectx(2)) on Linux,"
+            + " bound to " + MODEL;
+
+    @BeforeAll
+    static void modelBuilt() {
+        assertTrue(Files.isRegularFile(MODEL), MODEL + " is built by mvn package (native/pom.xml)");
+    }
+
+    /** The start-up line says which path runs, and it is the agent's only line. */
+    private static void assertOnlyTheStartUpLine(String stderr, String context) {
+        assertEquals(List.of(START_UP), stderr.lines().filter(l -> l.startsWith("connectx:")).toList(), context);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"socket", "socket-timeout", "channel-blocking", "channel-selector", "httpclient"})
+    void clientApisCarrySynDataAckedAfterTheCookieFetch(String mode) throws Exception {
+        boolean http = mode.equals("httpclient");
+        ClientFastOpenIT.Run run = ClientFastOpenIT.probe(mode, port -> "dest=*:" + port + (http ? "" : ";first=always") + DARWIN,
+                true);
+        assertEquals(0, run.result().exitCode(), run.toString());
+        assertEquals(ClientFastOpenIT.COUNT, run.result().lines("conn ").stream().filter(l -> l.contains("reply=ok")).count(),
+                run.toString());
+        assertOnlyTheStartUpLine(run.result().stderr(), run.toString());
+        List<Boolean> expected = new ArrayList<>(Collections.nCopies(ClientFastOpenIT.COUNT, true));
+        expected.set(0, false);
+        assertEquals(expected, run.serverSynData(), "server TCP_INFO, per connection\n" + run);
+        assertEquals(ClientFastOpenIT.COUNT - 1, run.counter(TcpExtCounters.ACTIVE), "TCPFastOpenActive rise\n" + run);
+        assertEquals(List.of("mbean-syn-data-acked " + (ClientFastOpenIT.COUNT - 1)), run.result().lines("mbean-syn-data-acked"),
+                "the agent's proof, read from TCP_CONNECTION_INFO through the model\n" + run);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"greet-stream", "greet-channel", "greet-selector", "greet-shutdown"})
+    void aServerThatSpeaksFirstIsNeverKeptWaiting(String mode) throws Exception {
+        String host = FastOpenSysctl.freshHost();
+        try (FastOpenTestServer server = FastOpenTestServer.start(host, Behaviour.GREET)) {
+            ChildJvm.Result r = HandshakeSafetyIT.probe(mode, host, server.port(), HandshakeSafetyIT.COUNT,
+                    "dest=*:" + server.port() + ";first=always" + DARWIN);
+            assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+            List<String> conns = r.lines("conn ");
+            assertEquals(HandshakeSafetyIT.COUNT, conns.size(), r.stdout());
+            for (String conn : conns) {
+                assertTrue(conn.contains("greeting=HELLO"), conn + "\n" + r.stdout() + r.stderr());
+            }
+            assertOnlyTheStartUpLine(r.stderr(), r.stdout() + r.stderr());
+        }
+    }
+
+    @Test
+    void aPostIsHeldOutOfTheSynAndArrivesExactlyOnce() throws Exception {
+        String host = FastOpenSysctl.freshHost();
+        int count = HandshakeSafetyIT.COUNT;
+        try (FastOpenTestServer server = FastOpenTestServer.start(host, Behaviour.ANSWER)) {
+            TcpExtCounters before = TcpExtCounters.read();
+            ChildJvm.Result r = HandshakeSafetyIT.probe("post", host, server.port(), count, "dest=*:" + server.port() + DARWIN);
+            long active = TcpExtCounters.read().since(before, TcpExtCounters.ACTIVE);
+            assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+            List<FastOpenTestServer.Accepted> accepted = server.accepted(count);
+            assertEquals(Collections.nCopies(count, false), accepted.stream().map(FastOpenTestServer.Accepted::synData).toList());
+            assertEquals(0, active, "no SYN carried data");
+            for (int i = 1; i <= count; i++) {
+                String expected = "POST /" + i + " HTTP/1.1\r\nHost: probe\r\nContent-Length: 11\r\n\r\nhello world";
+                assertEquals(expected, accepted.get(i - 1).request(), "what the server received, once");
+                assertTrue(r.lines("conn " + i + " ").get(0).contains("body=posted " + i + " 11"), r.stdout());
+            }
+            assertOnlyTheStartUpLine(r.stderr(), r.stdout() + r.stderr());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"refused-write", "refused-read", "refused-channel"})
+    void aRefusalIsTheConnectExceptionConnectWouldHaveThrown(String mode) throws Exception {
+        String host = FastOpenSysctl.freshHost();
+        int port;
+        try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
+            port = server.port();
+            ChildJvm.Result warm = HandshakeSafetyIT.probe("get", host, port, 2, "dest=*:" + port + DARWIN);
+            assertEquals(0, warm.exitCode(), warm.stdout() + warm.stderr());
+        }
+        // On xnu every admitted connect is deferred, cookie or not, and the refusal surfaces at the first I/O.
+        // The model runs over Linux, which defers only with a cookie: warm it first, as the Linux suite does.
+        ChildJvm.Result r = HandshakeSafetyIT.probe(mode, host, port, 1, "dest=*:" + port + ";first=always" + DARWIN);
+        String line = r.lines("conn 1 ").get(0);
+        assertTrue(line.contains("error=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
+    }
+
+    @Test
+    void listenersTakeFastOpenThroughDarwinsConstant() throws Exception {
+        String host = FastOpenSysctl.freshHost();
+        int port = ServerFastOpenIT.freePort(host);
+        try (ChildJvm.Running server = ServerFastOpenIT.serverProbe("channel-blocking", host, port, "listen=" + port + DARWIN)) {
+            assertEquals(ServerFastOpenIT.ONE_PER_CONNECTION_AFTER_THE_FIRST, ServerFastOpenIT.curlEach(host, port, "pong "),
+                    "TCPFastOpenPassive per curl --tcp-fastopen connection\n" + server);
+            assertEquals(0, server.awaitExit(), server.toString());
+            assertEquals(List.of(false, true, true, true, true, true),
+                    server.lines("accepted ").stream().map(l -> l.contains(" syn-data=true ")).toList(), server.toString());
+            assertOnlyTheStartUpLine(server.stderr(), server.toString());
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.connectx.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DeferredHandshakes} on a kernel that behaves as xnu does ({@link XnuKernel}): after the handshake
+ * of a resumable connect has started, xnu fails writes with ENOTCONN until it is established, where Linux
+ * waits. Every write that follows a started SYN must therefore wait for establishment first, whichever
+ * guard started it, and that wait parks as the JDK parks ({@link XnuKernel#park}), never in a native call.
+ * {@code FileDescriptor.in} stands in for the socket: the kernel never touches it.
+ */
+class XnuDeferredHandshakesTest {
+    private static final FileDescriptor FD = FileDescriptor.in;
+    private static final String GET = "GET / HTTP/1.1\r\n\r\n";
+    private static final String POST = "POST /pay HTTP/1.1\r\n\r\n";
+
+    private final XnuKernel kernel = new XnuKernel();
+    private final FastOpenSockets sockets = new FastOpenSockets(kernel, DestinationPolicy.parse("*:*"), FirstWritePolicy.AUTO,
+            ListenPolicy.none(), 16);
+    private final DeferredHandshakes handshakes = sockets.handshakes();
+
+    private void connect() throws IOException {
+        assertEquals(1, sockets.beforeConnect(FD, InetAddress.getLoopbackAddress(), 443), "connectx returned at once");
+    }
+
+    /** The JDK's write through the hooks: beforeWrite, write(2) on the xnu kernel, afterWrite. */
+    private void write(String data) throws IOException {
+        handshakes.beforeWrite(FD, ByteBuffer.wrap(kernel.bytes(data)), kernel::park);
+        IOException thrown = null;
+        try {
+            kernel.write(data);
+        } catch (IOException e) {
+            thrown = e;
+        }
+        Throwable mapped = handshakes.afterWrite(FD, thrown);
+        if (mapped != null) {
+            throw (IOException) mapped;
+        }
+    }
+
+    @Test
+    void everyAdmittedConnectIsDeferredWithOrWithoutACookie() throws Exception {
+        connect();
+        assertEquals(1, sockets.stats().deferred());
+        assertTrue(handshakes.isTracked(FD));
+        assertEquals(List.of(), kernel.wire, "no SYN before the first read or write");
+    }
+
+    @Test
+    void theFirstWriteOfAnIdempotentRequestRidesInTheSynWithoutWaiting() throws Exception {
+        connect();
+        write(GET);
+        assertEquals(List.of("SYN+" + GET), kernel.wire);
+        assertEquals(0, kernel.parks, "the write that carries the SYN passes sosendcheck at once");
+    }
+
+    @Test
+    void aWriteBehindARidingWriteWaitsForTheClaimThenForEstablishment() throws Exception {
+        connect();
+        handshakes.beforeWrite(FD, ByteBuffer.wrap(kernel.bytes(GET)), kernel::park); // rides, holding the claim
+        Throwable[] second = new Throwable[1];
+        Thread behind = new Thread(() -> {
+            try {
+                write("more");
+            } catch (Throwable t) {
+                second[0] = t;
+            }
+        });
+        behind.start();
+        behind.join(200);
+        assertTrue(behind.isAlive(), "the second write waits while the first rides");
+        assertEquals(List.of(), kernel.wire);
+        kernel.write(GET);
+        assertEquals(null, handshakes.afterWrite(FD, null));
+        behind.join(TimeUnit.SECONDS.toMillis(10));
+        assertEquals(false, behind.isAlive());
+        assertEquals(null, second[0]);
+        assertEquals(List.of("SYN+" + GET, "more"), kernel.wire);
+    }
+
+    @Test
+    void aReplayUnsafeFirstWriteWaitsForEstablishmentInsteadOfFailingWithEnotconn() throws Exception {
+        connect();
+        write(POST);
+        assertEquals(List.of("SYN", POST), kernel.wire, "held out of the SYN, then written once established");
+        assertEquals(1, sockets.stats().replayUnsafeHeld());
+        assertTrue(kernel.parks > 0, "the write waited by parking");
+    }
+
+    @Test
+    void aWriteAfterAReadStartedTheConnectWaitsForEstablishment() throws Exception {
+        connect();
+        handshakes.beforeRead(FD);
+        assertEquals(XnuKernel.State.CONNECTING, kernel.state, "a read starts the connect (soreceive, pru_preconnect)");
+        write(GET);
+        assertEquals(List.of("SYN", GET), kernel.wire);
+    }
+
+    @Test
+    void aWriteAfterTheFirstWriteRodeInTheSynWaitsForEstablishment() throws Exception {
+        connect();
+        write(GET);
+        write("more");
+        assertEquals(List.of("SYN+" + GET, "more"), kernel.wire);
+    }
+
+    @Test
+    void aWriteAfterTheReadInterestGraceStartedTheConnectWaitsForEstablishment() throws Exception {
+        connect();
+        handshakes.beforeInterest(FD, SelectionKey.OP_READ);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (kernel.state == XnuKernel.State.PRECONNECT && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertEquals(XnuKernel.State.CONNECTING, kernel.state, "the grace ran out and the timer started the connect");
+        write(GET);
+        assertEquals(List.of("SYN", GET), kernel.wire);
+    }
+
+    @Test
+    void aShutdownOutputBeforeAnyWriteWaitsForEstablishment() throws Exception {
+        connect();
+        handshakes.beforeShutdownOutput(FD, kernel::park);
+        assertEquals(XnuKernel.State.ESTABLISHED, kernel.state);
+    }
+
+    @Test
+    void theWaitIsBoundedByTheConnectTimeout() throws Exception {
+        kernel.synAckAfterWaits = -1;
+        connect();
+        handshakes.afterTimedConnect(FD, TimeUnit.MILLISECONDS.toNanos(50));
+        SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> write(POST));
+        assertEquals("Connect timed out", e.getMessage());
+        assertEquals(List.of("SYN"), kernel.wire, "the held write never reached the kernel");
+    }
+
+    @Test
+    void withoutAConnectTimeoutTheWaitIsBoundedByTheKernelsOwnHandshakeLimit() throws Exception {
+        kernel.synAckAfterWaits = -1;
+        kernel.plainHandshakeNanos = TimeUnit.MILLISECONDS.toNanos(50);
+        connect();
+        assertThrows(SocketTimeoutException.class, () -> write(POST));
+        assertEquals(TimeUnit.SECONDS.toNanos(75), new DarwinFastOpen().plainHandshakeNanos(),
+                "xnu's TCPTV_KEEP_INIT (bsd/netinet/tcp_timer.h)");
+    }
+
+    @Test
+    void aRefusedHandshakeIsReportedAsConnectWouldHave() throws Exception {
+        kernel.synAckAfterWaits = -1;
+        connect();
+        handshakes.beforeRead(FD);
+        kernel.refuse();
+        IOException e = assertThrows(IOException.class, () -> write(GET));
+        assertInstanceOf(ConnectException.class, e);
+        assertEquals(List.of("SYN"), kernel.wire);
+    }
+
+    @Test
+    void onLinuxTheSameWriteIsLeftToTheKernelWhichWaitsByItself() {
+        assertEquals(false, new LinuxFastOpen().writesFailUntilEstablished());
+        assertEquals(true, new DarwinFastOpen().writesFailUntilEstablished());
+    }
+}
