@@ -104,7 +104,7 @@ class HookWeaverTest {
 
     @Test
     void anAsynchronousChannelsConnectIsLeftUntouched() throws Exception {
-        SocketHookBridge.install(hooks);
+        fillBridge(hooks);
         FileDescriptor async = new FileDescriptor();
         SocketHookBridge.asyncConnect(async);
         assertNull(SocketHookBridge.beforeConnect(async, HOST, 443));
