@@ -197,14 +197,14 @@ public final class DeferredHandshakes {
 
     /** {@code parker}: how this write waits for establishment where the kernel fails it until then. */
     public void beforeWrite(FileDescriptor fd, ByteBuffer data, ParkUntilWritable parker) throws IOException {
-        if (data.hasRemaining()) {
+        if (data.hasRemaining() && lookup(fd) != null) {
             beforeWrite(fd, data, null, 0, 0, parker);
         }
     }
 
     public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length, ParkUntilWritable parker)
             throws IOException {
-        if (length > 0) {
+        if (length > 0 && lookup(fd) != null) { // the common write, on no tracked socket, allocates nothing
             beforeWrite(fd, ByteBuffer.wrap(data, offset, length), null, 0, 0, parker);
         }
     }
