@@ -96,7 +96,7 @@ class ConformanceIT {
                 serverArgs.add(behaviour + "=" + (base + PORTS.indexOf(served)));
             }
         }
-        server = lab.jvm().args(ChildJvm.OPENS).args("-cp", ChildJvm.TEST_CLASSES + File.pathSeparator + ChildJvm.AGENT_JAR,
+        server = lab.jvm().args(ChildJvm.OPENS).args("-cp", ChildJvm.PROBE_CLASS_PATH,
                 ConformanceServer.class.getName()).args(serverArgs).start("listening");
         ExecutorService both = Executors.newFixedThreadPool(2);
         try {

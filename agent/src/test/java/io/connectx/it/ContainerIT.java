@@ -29,7 +29,7 @@ class ContainerIT {
                         .env("JAVA_TOOL_OPTIONS", agent)
                         .env("CONNECTX_LISTEN", String.valueOf(PORT))
                         .env("CONNECTX_SUMMARY", "true")
-                        .args("-cp", ChildJvm.TEST_CLASSES.toString(), ServerProbe.class.getName(),
+                        .args("-cp", ChildJvm.PROBE_CLASS_PATH, ServerProbe.class.getName(),
                                 "serversocket-ctor", HOST, String.valueOf(PORT), String.valueOf(COUNT))
                         .start("listening")) {
             TcpExtCounters before = pod.counters();
@@ -39,7 +39,7 @@ class ContainerIT {
                     .env("CONNECTX_FIRST", "always") // the probe's PING line is not HTTP; it is safe to replay
                     .env("CONNECTX_LOG", "info")
                     .env("CONNECTX_SUMMARY", "true")
-                    .args("-cp", ChildJvm.TEST_CLASSES.toString(), ClientProbe.class.getName(), "socket", HOST,
+                    .args("-cp", ChildJvm.PROBE_CLASS_PATH, ClientProbe.class.getName(), "socket", HOST,
                             String.valueOf(PORT), String.valueOf(COUNT));
             assertFalse(client.toString().contains("-javaagent") || client.toString().contains("-Dconnectx"),
                     "neither the agent nor its settings on the command line: " + client);

@@ -47,9 +47,11 @@ class DestinationsIT {
             assertEquals(host + ":" + second.port(), destinations[0].get("destination"));
             CompositeData one = byDestination.get(host + ":" + first.port());
             CompositeData two = byDestination.get(host + ":" + second.port());
-            // The cookie is per address: only the very first connection asked for one.
+            // The first port's first connection fetches the address's cookie. The second port's first connection
+            // has the cookie but is not deferred either: this JVM has not yet seen that port complete a handshake
+            // (issue 12's rule for connect-only probes), so it counts among the not deferred.
             assertEquals(counts(COUNT, COUNT - 1, 1), counts(one), one.toString());
-            assertEquals(counts(COUNT, COUNT, 0), counts(two), two.toString());
+            assertEquals(counts(COUNT, COUNT - 1, 1), counts(two), two.toString());
             for (String none : new String[] {"synDataNotAcked", "heldFirstWrites", "readFirstTriggers", "errors",
                 "closedBeforeHandshake"}) {
                 assertEquals(0L, (long) one.get(none) + (long) two.get(none), none);

@@ -40,8 +40,10 @@ class FlightRecorderIT {
             assertEquals("COOKIE_REQUESTED", outcomes.get(0), outcomes.toString());
             assertEquals(COUNT - 1, count(outcomes, "SYN_DATA_ACKED"), outcomes.toString());
 
+            // Warm, but a new JVM: its first connection to the destination is not deferred (issue 12's rule).
             outcomes = recordedClientRun(lab, jfr, "profile", false);
-            assertEquals(Collections.nCopies(COUNT, "SYN_DATA_ACKED"), outcomes);
+            assertEquals("COOKIE_REQUESTED", outcomes.get(0), outcomes.toString());
+            assertEquals(Collections.nCopies(COUNT - 1, "SYN_DATA_ACKED"), outcomes.subList(1, COUNT));
 
             // The kernel resends dropped SYN data, then pauses Fast Open to the address after repeated losses
             // (tcp_fastopen_cookie_check): later connects make ordinary handshakes.
