@@ -186,7 +186,10 @@ class FleetKeyIT {
         assertTrue(step.accepted() >= Math.ceil(0.2 * sent) && step.accepted() <= Math.floor(0.8 * sent), step.toString());
         assertTrue(step.passiveA() + step.failA() > 0 && step.passiveB() + step.failB() > 0, "both servers reached: " + step);
         assertEquals(step.accepted(), step.passiveA() + step.passiveB(), "each acceptance is one server's: " + step);
-        assertEquals(step.refused(), step.failA() + step.failB(), "each refusal is one server's: " + step);
+        // A JVM's first connection carries its cookie in a SYN without data (not deferred): a server refusing
+        // that cookie counts a PassiveFail that the client, having sent no data, does not count as ActiveFail.
+        int serverOnly = step.failA() + step.failB() - step.refused();
+        assertTrue(serverOnly >= 0 && serverOnly <= JDK_FIRST_NOT_DEFERRED, "each refusal is one server's: " + step);
     }
 
     private static void assertEveryConnection(Step step) {
