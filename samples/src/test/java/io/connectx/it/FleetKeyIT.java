@@ -188,7 +188,7 @@ class FleetKeyIT {
         assertEquals(step.accepted(), step.passiveA() + step.passiveB(), "each acceptance is one server's: " + step);
         // A JVM's first connection carries its cookie in a SYN without data (not deferred): a server refusing
         // that cookie counts a PassiveFail that the client, having sent no data, does not count as ActiveFail.
-        int serverOnly = step.failA() + step.failB() - step.refused();
+        long serverOnly = step.failA() + step.failB() - step.refused();
         assertTrue(serverOnly >= 0 && serverOnly <= JDK_FIRST_NOT_DEFERRED, "each refusal is one server's: " + step);
     }
 
