@@ -185,17 +185,25 @@ class FleetKeyIT {
         assertEquals(sent, step.sent(), step.toString());
         assertTrue(step.accepted() >= Math.ceil(0.2 * sent) && step.accepted() <= Math.floor(0.8 * sent), step.toString());
         assertTrue(step.passiveA() + step.failA() > 0 && step.passiveB() + step.failB() > 0, "both servers reached: " + step);
-        assertEquals(step.accepted(), step.passiveA() + step.passiveB(), "each acceptance is one server's: " + step);
+        assertServersCount(step.passiveA() + step.passiveB(), step.accepted(), "each acceptance is one server's: " + step);
         // A JVM's first connection carries its cookie in a SYN without data (not deferred): a server refusing
         // that cookie counts a PassiveFail that the client, having sent no data, does not count as ActiveFail.
-        long serverOnly = step.failA() + step.failB() - step.refused();
-        assertTrue(serverOnly >= 0 && serverOnly <= JDK_FIRST_NOT_DEFERRED, "each refusal is one server's: " + step);
+        assertServersCount(step.failA() + step.failB(), step.refused(), "each refusal is one server's: " + step);
     }
 
     private static void assertEveryConnection(Step step) {
         assertEquals(EVERY_CURL + EVERY_JDK - JDK_FIRST_NOT_DEFERRED, step.accepted(), step.toString());
         assertEquals(0, step.refused(), step.toString());
-        assertEquals(step.accepted(), step.passiveA() + step.passiveB(), step.toString());
+        assertServersCount(step.passiveA() + step.passiveB(), step.accepted(), step.toString());
+    }
+
+    /**
+     * The servers' count against the client's. A JVM's first connection, not deferred, carries its cookie in a
+     * SYN without data: the server counts it (Passive for a good cookie, PassiveFail for a stale one), the
+     * client, having sent no data, does not.
+     */
+    private static void assertServersCount(long servers, long client, String message) {
+        assertTrue(servers >= client && servers <= client + JDK_FIRST_NOT_DEFERRED, message);
     }
 
     /** {@code curls} curl GETs, then one JVM under the agent making {@code jdk} GETs, each on a fresh connection. */
