@@ -186,8 +186,6 @@ class FleetKeyIT {
         assertTrue(step.accepted() >= Math.ceil(0.2 * sent) && step.accepted() <= Math.floor(0.8 * sent), step.toString());
         assertTrue(step.passiveA() + step.failA() > 0 && step.passiveB() + step.failB() > 0, "both servers reached: " + step);
         assertServersCount(step.passiveA() + step.passiveB(), step.accepted(), "each acceptance is one server's: " + step);
-        // A JVM's first connection carries its cookie in a SYN without data (not deferred): a server refusing
-        // that cookie counts a PassiveFail that the client, having sent no data, does not count as ActiveFail.
         assertServersCount(step.failA() + step.failB(), step.refused(), "each refusal is one server's: " + step);
     }
 
