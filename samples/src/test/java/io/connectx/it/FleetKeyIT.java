@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is replaced by the refusing server's). Under two keys a connection's SYN data is accepted exactly when it
  * reaches the same server as the connection before; the route hashes each new source port to a server,
  * a fair coin independent of the last, so the accepted count over n connections is Binomial(n, 1/2). With
- * n = 63 the test asks for 13..50 accepted (20%..80%): outside that with probability 7.5e-7 per step.
+ * n = 62 or 63 the test asks for 20%..80% accepted (13..49 or 13..50): outside that with probability below 1e-6 per step.
  */
 @ExtendWith(FastOpenSysctl.class)
 class FleetKeyIT {
@@ -49,6 +49,11 @@ class FleetKeyIT {
     /** Steps that accept every connection: a refusal among these is a failure, whatever the hashing. */
     private static final int EVERY_CURL = 12;
     private static final int EVERY_JDK = 12;
+    /**
+     * Each step's JVM makes its first connection to the VIP without SYN data: the agent defers no connect to a
+     * destination that JVM has not yet seen complete a handshake (so a connect-only probe answers truthfully).
+     */
+    private static final int JDK_FIRST_NOT_DEFERRED = 1;
     private static final String REKEYED = "given to 1 of 1 open listeners";
 
     @TempDir
@@ -96,13 +101,13 @@ class FleetKeyIT {
             // A holds the file's key, B (its file refused) the namespace's own random key.
             Step different = measure(lab, "different keys", HALF_CURL, HALF_JDK);
             steps.add(different);
-            assertAboutHalf(different, HALF_CURL + HALF_JDK - 1); // the very first connection fetched a cookie
+            assertAboutHalf(different, HALF_CURL + HALF_JDK - 1 - JDK_FIRST_NOT_DEFERRED); // the very first fetched a cookie
             assertTrue(different.passiveB() > 0, "the refused key file left server Fast Open on: " + different);
 
             attach(b, fleet);
             Step shared = measure(lab, "one shared key file", EVERY_CURL, EVERY_JDK);
             steps.add(shared);
-            assertEquals(EVERY_CURL + EVERY_JDK, shared.sent(), shared.toString());
+            assertEquals(EVERY_CURL + EVERY_JDK - JDK_FIRST_NOT_DEFERRED, shared.sent(), shared.toString());
             assertTrue(shared.refused() <= 1, "only the first may carry a cookie of the old keys: " + shared);
 
             // The procedure: the new key as backup everywhere, then primary everywhere, then the old one dropped.
@@ -129,7 +134,7 @@ class FleetKeyIT {
             attach(a, alone);
             Step aloneStep = measure(lab, "new primary alone on one", HALF_CURL, HALF_JDK);
             steps.add(aloneStep);
-            assertAboutHalf(aloneStep, HALF_CURL + HALF_JDK);
+            assertAboutHalf(aloneStep, HALF_CURL + HALF_JDK - JDK_FIRST_NOT_DEFERRED);
 
             String errA = a.stop();
             String errB = b.stop();
@@ -168,7 +173,7 @@ class FleetKeyIT {
                         .start("listening")) {
                 Step step = measure(lab, "sysctl key and key file", EVERY_CURL, EVERY_JDK);
                 System.out.println("FleetKeyIT on JDK " + Runtime.version().feature() + ":\n  " + step);
-                assertEquals(EVERY_CURL + EVERY_JDK - 1, step.sent(), "the very first connection fetched a cookie: " + step);
+                assertEquals(EVERY_CURL + EVERY_JDK - 1 - JDK_FIRST_NOT_DEFERRED, step.sent(), "the very first connection fetched a cookie: " + step);
                 assertEquals(0, step.refused(), step.toString());
                 assertTrue(step.passiveA() > 0 && step.passiveB() > 0, "both servers accepted a cookie: " + step);
             }
@@ -180,14 +185,23 @@ class FleetKeyIT {
         assertEquals(sent, step.sent(), step.toString());
         assertTrue(step.accepted() >= Math.ceil(0.2 * sent) && step.accepted() <= Math.floor(0.8 * sent), step.toString());
         assertTrue(step.passiveA() + step.failA() > 0 && step.passiveB() + step.failB() > 0, "both servers reached: " + step);
-        assertEquals(step.accepted(), step.passiveA() + step.passiveB(), "each acceptance is one server's: " + step);
-        assertEquals(step.refused(), step.failA() + step.failB(), "each refusal is one server's: " + step);
+        assertServersCount(step.passiveA() + step.passiveB(), step.accepted(), "each acceptance is one server's: " + step);
+        assertServersCount(step.failA() + step.failB(), step.refused(), "each refusal is one server's: " + step);
     }
 
     private static void assertEveryConnection(Step step) {
-        assertEquals(EVERY_CURL + EVERY_JDK, step.accepted(), step.toString());
+        assertEquals(EVERY_CURL + EVERY_JDK - JDK_FIRST_NOT_DEFERRED, step.accepted(), step.toString());
         assertEquals(0, step.refused(), step.toString());
-        assertEquals(step.accepted(), step.passiveA() + step.passiveB(), step.toString());
+        assertServersCount(step.passiveA() + step.passiveB(), step.accepted(), step.toString());
+    }
+
+    /**
+     * The servers' count against the client's. A JVM's first connection, not deferred, carries its cookie in a
+     * SYN without data: the server counts it (Passive for a good cookie, PassiveFail for a stale one), the
+     * client, having sent no data, does not.
+     */
+    private static void assertServersCount(long servers, long client, String message) {
+        assertTrue(servers >= client && servers <= client + JDK_FIRST_NOT_DEFERRED, message);
     }
 
     /** {@code curls} curl GETs, then one JVM under the agent making {@code jdk} GETs, each on a fresh connection. */
