@@ -502,7 +502,11 @@ int connectx(int fd, const struct d_sa_endpoints *ep, unsigned int associd, unsi
 /**
  * disconnectx(2): bsd/netinet/tcp_usrreq.c tcp_usr_disconnectx: an association id other than ANY or ALL is
  * EINVAL; then tcp_usr_disconnect, whose orderly close is Linux's shutdown(SHUT_RDWR). A datagram socket's
- * association is dissolved (Linux: connect to AF_UNSPEC).
+ * association is dissolved (Linux: connect to AF_UNSPEC). In SYN_SENT (a handshake deferred or under way)
+ * tcp_disconnect closes the connection at once (tcp_close), which wakes every thread blocked on the socket
+ * (soisdisconnected); Linux's shutdown in SYN_SENT does too (inet_shutdown calls tcp_disconnect). Linux
+ * differs in what the woken threads see: xnu sets no so_error there, so a read returns end of stream and a
+ * write EPIPE; Linux's tcp_disconnect sets ECONNRESET.
  */
 int disconnectx(int fd, unsigned int associd, unsigned int connid) {
     (void)connid;
@@ -560,14 +564,26 @@ static int connection_info(int fd, unsigned char *out, unsigned int *len) {
     ci[0] = (unsigned char)darwin_state(ti.tcpi_state);
     ci[1] = ti.tcpi_snd_wscale;
     ci[2] = ti.tcpi_rcv_wscale;
+    /*
+     * TCPCI_OPT_TIMESTAMPS and TCPCI_OPT_WSCALE (TSTMP_SUPPORTED, TCP_WINDOW_SCALE_ENABLED) need the peer's SYN
+     * to have offered them (tcp_finalize_options, bsd/netinet/tcp_input.c), as Linux's TCPI_OPT_TIMESTAMPS and
+     * TCPI_OPT_WSCALE do (tcp_parse_options on the SYN-ACK). Linux differs on SACK: xnu reports its own
+     * setting until a SYN-ACK without SACK clears it.
+     */
     uint32_t options = 0;
     if (ti.tcpi_options & TCPI_OPT_TIMESTAMPS) options |= 0x1;
     if (ti.tcpi_options & TCPI_OPT_SACK) options |= 0x2;
     if (ti.tcpi_options & TCPI_OPT_WSCALE) options |= 0x4;
     if (ti.tcpi_options & TCPI_OPT_ECN) options |= 0x8;
+    /*
+     * tcpi_rttcur and tcpi_srtt in ms, 0 until the first RTT sample: tcp_newtcpcb (bsd/netinet/tcp_subr.c)
+     * bzeroes the tcpcb and only tcp_xmit_timer (bsd/netinet/tcp_input.c) sets them, storing a sample of 0 ms
+     * as 1 ("make adjustment for sub ms RTT"). The first sample is the ACK of the SYN, so 0 means the SYN was
+     * never answered. Linux's tcpi_rtt (srtt, us) is likewise 0 until its first sample (tcp_ack_update_rtt).
+     */
+    uint32_t rtt_ms = ti.tcpi_rtt == 0 ? 0 : (ti.tcpi_rtt / 1000 > 0 ? ti.tcpi_rtt / 1000 : 1);
     uint32_t words[12] = {options, 0, ti.tcpi_rto / 1000, ti.tcpi_snd_mss, ti.tcpi_snd_ssthresh,
-            ti.tcpi_snd_cwnd * ti.tcpi_snd_mss, 0, 0, ti.tcpi_rcv_space, ti.tcpi_rtt / 1000, ti.tcpi_rtt / 1000,
-            ti.tcpi_rttvar / 1000};
+            ti.tcpi_snd_cwnd * ti.tcpi_snd_mss, 0, 0, ti.tcpi_rcv_space, rtt_ms, rtt_ms, ti.tcpi_rttvar / 1000};
     memcpy(ci + 4, words, sizeof(words));
     uint32_t tfo = 0;
     int acked = (ti.tcpi_options & 0x20) != 0; /* TCPI_OPT_SYN_DATA */

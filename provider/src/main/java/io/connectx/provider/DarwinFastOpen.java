@@ -18,8 +18,11 @@ import java.util.Set;
  * macOS: the connect itself is replaced by {@code connectx(CONNECT_RESUME_ON_READ_WRITE |
  * CONNECT_DATA_IDEMPOTENT)} without data (the project card's call, as curl and unbound make it), so the
  * first write carries its data in the SYN. Calling the JDK's connect(2) as well would fail with EISCONN,
- * which is why this platform answers {@link #connectInPlace}. Server side: TCP_FASTOPEN on the listener
- * after listen(2). Per-connection proof from TCP_CONNECTION_INFO.
+ * which is why this platform answers {@link #connectInPlace}. xnu defers every such connect, cookie or not
+ * (tcp_connect_complete); the engine then answers as on Linux ({@link FastOpenSockets#afterConnect}): in
+ * progress, and a destination this JVM has not seen connect gets its SYN at once. Server side: TCP_FASTOPEN
+ * on the listener after listen(2). Per-connection proof, and whether a handshake ever completed, from
+ * TCP_CONNECTION_INFO; a handshake past its connect timeout is ended by disconnectx(2).
  *
  * <p>Not run on macOS by this project (no macOS machine was available). It runs on Linux against the
  * xnu-model library (native/src/xnu-model), which gives it Darwin's ABI and xnu's connectx rules.
@@ -44,6 +47,11 @@ public final class DarwinFastOpen implements FastOpen {
         return Outcome.ENABLED;
     }
 
+    /**
+     * 1 once connectx returned 0: with CONNECT_RESUME_ON_READ_WRITE, connectitx returns while
+     * SOF1_PRECONNECT_DATA is set, the socket in SYN_SENT with no SYN sent (the engine decides what the JDK
+     * is told); -2 for EINPROGRESS.
+     */
     @Override
     public Integer connectInPlace(int fd, InetAddress address, int port) throws IOException {
         byte[] dst = DarwinSockaddr.encodeFor(DarwinSockets.family(fd), new InetSocketAddress(address, port));
@@ -124,6 +132,37 @@ public final class DarwinFastOpen implements FastOpen {
     @Override
     public boolean synData(int fd) {
         return TcpConnectionInfo.of(fd).synDataAcked();
+    }
+
+    /**
+     * From TCP_CONNECTION_INFO: no RTT sample and neither timestamps nor window scaling from the peer's SYN
+     * ({@link TcpConnectionInfo#handshakeNeverCompleted}, which cites xnu). A socket whose protocol state is
+     * gone (tcp_ctloutput: ECONNRESET without a tcpcb) does not tell: true, as the interface asks.
+     */
+    @Override
+    public boolean neverConnected(int fd) {
+        try {
+            return TcpConnectionInfo.of(fd).handshakeNeverCompleted();
+        } catch (LastErrorException e) {
+            return true;
+        }
+    }
+
+    /**
+     * disconnectx(fd, SAE_ASSOCID_ANY, SAE_CONNID_ANY), the man page's counterpart of connectx: bsd/netinet/
+     * tcp_usrreq.c tcp_usr_disconnectx calls tcp_usr_disconnect, whose tcp_disconnect closes a connection
+     * not yet established at once (tcp_close, no segment sent); tcp_close's soisdisconnected wakes every
+     * thread blocked on the socket. xnu sets no so_error there: a blocked read wakes to end of stream, a
+     * write to EPIPE, which the engine reports as the timeout it enforced.
+     */
+    @Override
+    public boolean abortHandshake(int fd) {
+        try {
+            DarwinSockets.disconnectx(fd, DarwinConstants.SAE_ASSOCID_ANY, DarwinConstants.SAE_CONNID_ANY);
+        } catch (LastErrorException e) {
+            // The socket ended already (ENOTCONN, EINVAL without a pcb): its own outcome stands.
+        }
+        return true;
     }
 
     /** Darwin takes TCP_FASTOPEN on a socket that already listens (Linux wants it before; both work after listen there). */

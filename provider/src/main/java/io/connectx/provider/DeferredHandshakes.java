@@ -145,7 +145,8 @@ public final class DeferredHandshakes {
 
     /**
      * After a read: data proves the handshake done. A failure is mapped to what connect would have
-     * thrown when the handshake never completed. Returns what the read should throw, or null.
+     * thrown when the handshake never completed, and the end of stream of a handshake the timer ended is
+     * its timeout. Returns what the read should throw, or null.
      */
     public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
         DeferredSocket s = lookup(fd);
@@ -154,6 +155,11 @@ public final class DeferredHandshakes {
         }
         if (thrown != null) {
             return mapFailure(s, thrown);
+        }
+        if (n == -1 && s.timedOut) {
+            // xnu: the timer's disconnectx closes the handshake without an error (tcp_close sets no so_error),
+            // so a read blocked on it wakes to end of stream. Linux's shutdown wakes it with ECONNRESET.
+            return ConnectFailures.connectTimedOut();
         }
         if (n > 0) {
             if (!s.wrote) {

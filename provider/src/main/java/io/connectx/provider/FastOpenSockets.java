@@ -111,11 +111,7 @@ public final class FastOpenSockets {
                     if (replaced == null) {
                         return Boolean.TRUE;
                     }
-                    if (replaced == 1 && platform.handshakePending(fdVal)) {
-                        stats.deferred.increment(); // Darwin: the resumable connect's SYN waits for the first read or write
-                        handshakes.track(fd, new InetSocketAddress(address, port));
-                    }
-                    return replaced;
+                    return answerInPlace(fd, address, port, replaced);
                 }
                 case UNSUPPORTED -> {
                     clientEnabled = false;
@@ -132,6 +128,21 @@ public final class FastOpenSockets {
             ConnectxLog.warnOnce("connect-error", "internal error at connect, the connection proceeds without Fast Open: " + t);
         }
         return Boolean.FALSE;
+    }
+
+    /**
+     * The socket is connected already, by the platform's own call (Darwin's connectx, which defers every
+     * admitted connect): from here it is answered exactly as a Linux connect is ({@link #afterConnect}). A
+     * fault now must not let the JDK's connect run as well (it would fail with EISCONN), so the platform's
+     * own answer stands.
+     */
+    private Object answerInPlace(FileDescriptor fd, InetAddress address, int port, int replaced) {
+        try {
+            return afterConnect(fd, address, port, replaced);
+        } catch (Throwable t) {
+            hookFault("afterConnect", t);
+            return replaced;
+        }
     }
 
     /**

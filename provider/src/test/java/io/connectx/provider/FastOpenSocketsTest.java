@@ -93,14 +93,34 @@ class FastOpenSocketsTest {
         kernel.take();
     }
 
+    /**
+     * Darwin: connectx defers every connect, and the JDK's connect is skipped. A destination this JVM has
+     * not seen connect gets its SYN at once and the JDK waits for the handshake, as on Linux.
+     */
     @Test
-    void aPlatformThatConnectsInPlaceMakesTheJdkSkipItsConnect() throws Exception {
+    void aPlatformThatConnectsInPlaceStartsTheHandshakeOfADestinationNotYetSeen() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
         kernel.inPlace = 1;
         FastOpenSockets sockets = sockets(kernel, "*:443", null);
-        assertEquals(Integer.valueOf(1), sockets.beforeConnect(FileDescriptor.in, HOST, 443));
-        assertEquals(List.of("isStream", "enableClient", "connectInPlace", "handshakePending"), kernel.calls);
+        FileDescriptor fd = new FileDescriptor();
+        assertEquals(Integer.valueOf(-2), sockets.beforeConnect(fd, HOST, 443), "in progress, as a plain connect");
+        assertEquals(List.of("isStream", "enableClient", "connectInPlace", "handshakePending", "startHandshake"),
+                kernel.calls);
+        assertEquals(0, sockets.stats().deferred());
+    }
+
+    /** ... and a destination it has seen stays deferred, answered "in progress" as a Linux deferred connect. */
+    @Test
+    void aPlatformThatConnectsInPlaceAnswersADeferredConnectInProgress() throws Exception {
+        ScriptedKernel kernel = new ScriptedKernel();
+        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        learn(sockets, kernel, 443);
+        kernel.inPlace = 1;
+        FileDescriptor fd = new FileDescriptor();
+        assertEquals(Integer.valueOf(-2), sockets.beforeConnect(fd, HOST, 443));
+        assertEquals(List.of("isStream", "enableClient", "connectInPlace", "handshakePending"), kernel.take());
         assertEquals(1, sockets.stats().deferred(), "tracked for the read-first trigger without an afterConnect");
+        assertEquals(true, sockets.handshakes().isTracked(fd));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -33,8 +34,11 @@ class XnuDeferredHandshakesTest {
             ListenPolicy.none(), 16);
     private final DeferredHandshakes handshakes = sockets.handshakes();
 
+    /** A connect to a destination this JVM has seen connect: connectx returns at once, the JDK is told "in progress". */
     private void connect() throws IOException {
-        assertEquals(1, sockets.beforeConnect(FD, InetAddress.getLoopbackAddress(), 443), "connectx returned at once");
+        handshakes.connected(new InetSocketAddress(InetAddress.getLoopbackAddress(), 443));
+        assertEquals(-2, sockets.beforeConnect(FD, InetAddress.getLoopbackAddress(), 443),
+                "in progress, as Linux answers a deferred connect");
     }
 
     /** The JDK's write through the hooks: beforeWrite, write(2) on the xnu kernel, afterWrite. */
@@ -53,11 +57,58 @@ class XnuDeferredHandshakesTest {
     }
 
     @Test
-    void everyAdmittedConnectIsDeferredWithOrWithoutACookie() throws Exception {
+    void aConnectToADestinationSeenBeforeIsDeferred() throws Exception {
         connect();
         assertEquals(1, sockets.stats().deferred());
         assertTrue(handshakes.isTracked(FD));
         assertEquals(List.of(), kernel.wire, "no SYN before the first read or write");
+    }
+
+    /**
+     * xnu defers every connectx with CONNECT_RESUME_ON_READ_WRITE, cookie or not; a destination this JVM has
+     * not seen connect must not stay deferred (a closed port would "connect"): its SYN leaves at connect (the
+     * peek) and the JDK is told "in progress", so it waits for the real handshake, as on Linux.
+     */
+    @Test
+    void aDestinationNotYetSeenIsNotDeferred() throws Exception {
+        assertEquals(-2, sockets.beforeConnect(FD, InetAddress.getLoopbackAddress(), 443));
+        assertEquals(List.of("SYN"), kernel.wire, "the SYN left at connect");
+        assertEquals(0, sockets.stats().deferred());
+        kernel.park(0); // the JDK's own wait for the handshake (poll for POLLOUT): the SYN-ACK arrives
+        write(POST);
+        assertEquals(List.of("SYN", POST), kernel.wire, "the first write follows the handshake, no wait of ours");
+        assertEquals(false, handshakes.isTracked(FD), "its first I/O taught this JVM the destination");
+        assertTrue(handshakes.hasConnected(new InetSocketAddress(InetAddress.getLoopbackAddress(), 443)));
+    }
+
+    /**
+     * A timed connect's deadline wakes a read blocked in the JDK: the timer's disconnectx closes the socket in
+     * SYN_SENT, which xnu reports to the read as the end of stream (tcp_close sets no so_error); the read
+     * throws the connect's timeout instead.
+     */
+    @Test
+    void aReadBlockedInTheJdkWakesAtTheConnectTimeoutAsConnectTimedOut() throws Exception {
+        kernel.synAckAfterWaits = -1;
+        connect();
+        handshakes.afterTimedConnect(FD, TimeUnit.MILLISECONDS.toNanos(50));
+        handshakes.beforeRead(FD);
+        assertEquals(List.of("SYN"), kernel.wire, "the read started the connect, and the deadline");
+        long n = kernel.blockingRead(TimeUnit.SECONDS.toMillis(10));
+        assertEquals(XnuKernel.State.ABORTED, kernel.state, "the timer ended the handshake");
+        Throwable thrown = handshakes.afterRead(FD, n, null);
+        assertInstanceOf(SocketTimeoutException.class, thrown, "not the end of stream");
+        assertEquals("Connect timed out", thrown.getMessage());
+        assertThrows(SocketTimeoutException.class, () -> handshakes.beforeRead(FD), "and again, as the plain connect failed once");
+    }
+
+    @Test
+    void aRefusalSeenByAReadIsTheConnectExceptionConnectWouldHaveThrown() throws Exception {
+        kernel.synAckAfterWaits = -1;
+        connect();
+        handshakes.beforeRead(FD);
+        kernel.refuse();
+        IOException e = assertThrows(IOException.class, () -> kernel.blockingRead(1000));
+        assertInstanceOf(ConnectException.class, handshakes.afterRead(FD, 0, e));
     }
 
     @Test

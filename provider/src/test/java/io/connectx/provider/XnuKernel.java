@@ -71,7 +71,7 @@ final class XnuKernel implements FastOpen {
         return state != State.ESTABLISHED;
     }
 
-    /** tcp_usr_disconnect in SYN_SENT: tcp_close drops the connection (bsd/netinet/tcp_usrreq.c). */
+    /** disconnectx in SYN_SENT: tcp_disconnect's tcp_close drops the connection (bsd/netinet/tcp_usrreq.c). */
     @Override
     public synchronized boolean abortHandshake(int fd) {
         if (handshakePending(fd)) {
@@ -107,6 +107,36 @@ final class XnuKernel implements FastOpen {
             case REFUSED -> throw new SocketException("Connection refused");
             case ABORTED -> throw new SocketException("Socket is not connected");
         }
+    }
+
+    /**
+     * The JDK's blocking read(2) on this socket, as soreceive answers it: it waits while the handshake runs;
+     * a refusal is so_error (ECONNREFUSED); a connection the timer closed in SYN_SENT (tcp_close through
+     * disconnectx, which sets no so_error but SS_CANTRCVMORE) is the end of stream, -1. Waits {@code
+     * maxMillis} at most, then answers 0 as a read timed out would not: the caller's assertion fails instead.
+     */
+    long blockingRead(long maxMillis) throws IOException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        while (System.nanoTime() < end) {
+            switch (state) {
+                case ABORTED -> {
+                    return -1;
+                }
+                case REFUSED -> throw new SocketException("Connection refused");
+                case ESTABLISHED -> {
+                    return 0;
+                }
+                default -> {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return 0;
+                    }
+                }
+            }
+        }
+        return 0;
     }
 
     byte[] bytes(String data) {

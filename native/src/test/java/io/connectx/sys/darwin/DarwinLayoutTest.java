@@ -138,6 +138,23 @@ class DarwinLayoutTest {
     }
 
     @Test
+    void tcpConnectionInfoReadsOptionsAndTheCurrentRttForWhetherTheHandshakeEverCompleted() {
+        byte[] buf = new byte[TcpConnectionInfo.READ_LENGTH];
+        assertTrue(TcpConnectionInfo.parse(buf, buf.length).handshakeNeverCompleted(), "no sample, no options");
+        buf[40] = 1; // tcpi_rttcur 1 ms, little-endian
+        assertFalse(TcpConnectionInfo.parse(buf, buf.length).handshakeNeverCompleted());
+        buf[40] = 0;
+        buf[4] = 0x1; // TCPCI_OPT_TIMESTAMPS
+        assertFalse(TcpConnectionInfo.parse(buf, buf.length).handshakeNeverCompleted());
+        buf[4] = 0x4; // TCPCI_OPT_WSCALE
+        assertFalse(TcpConnectionInfo.parse(buf, buf.length).handshakeNeverCompleted());
+        buf[4] = 0x2; // TCPCI_OPT_SACK: xnu's own setting (TF_SACK_ENABLE), not the peer's answer
+        assertTrue(TcpConnectionInfo.parse(buf, buf.length).handshakeNeverCompleted());
+        buf[43] = 1; // tcpi_rttcur 2^24 ms: the high byte counts too
+        assertEquals(1 << 24, TcpConnectionInfo.parse(buf, buf.length).rttCur());
+    }
+
+    @Test
     void nativeCallsAreBoundOnlyOnMacOs() {
         assertEquals(Platform.isMac(), DarwinSockets.isAvailable());
         if (!Platform.isMac()) {
