@@ -107,11 +107,62 @@ class DarwinPathIT {
             ChildJvm.Result warm = HandshakeSafetyIT.probe("get", host, port, 2, "dest=*:" + port + DARWIN);
             assertEquals(0, warm.exitCode(), warm.stdout() + warm.stderr());
         }
-        // On xnu every admitted connect is deferred, cookie or not, and the refusal surfaces at the first I/O.
-        // The model runs over Linux, which defers only with a cookie: warm it first, as the Linux suite does.
-        ChildJvm.Result r = HandshakeSafetyIT.probe(mode, host, port, 1, "dest=*:" + port + ";first=always" + DARWIN);
+        // xnu's connectx defers every admitted connect, cookie or not; the engine keeps it deferred only for a
+        // destination this JVM saw connect, so the probe first listens on the port itself ("learn"). The model
+        // runs over Linux, which defers only with a cookie: the warm-up fetched it. The refusal then surfaces at
+        // the first I/O, and TCP_CONNECTION_INFO (no RTT sample, no options from a SYN-ACK) types it.
+        ChildJvm.Result r = HandshakeSafetyIT.probe(mode, host, port, 1,
+                "dest=*:" + port + ";first=always;listen=" + port + DARWIN, "learn");
         String line = r.lines("conn 1 ").get(0);
         assertTrue(line.contains("error=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
+        assertTrue(!line.contains("step=connect"), "the connect itself was deferred: " + line);
+    }
+
+    /**
+     * A destination this JVM has not seen connect is not deferred, although xnu's connectx defers it: its SYN
+     * leaves at connect, so a connect-only probe of a closed port fails there, with a cookie for the address
+     * or without, as without the agent.
+     */
+    @Test
+    void aConnectOnlyProbeOfAClosedPortFailsAsWithoutTheAgent() throws Exception {
+        String host = FastOpenSysctl.freshHost();
+        int port;
+        try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
+            port = server.port();
+            assertEquals(0, HandshakeSafetyIT.probe("get", host, port, 2, "dest=*:" + port + DARWIN).exitCode(), "the cookie");
+        }
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        for (int p : new int[] {port, closed}) {
+            ChildJvm.Result r = HandshakeSafetyIT.probe("probe", host, p, 1, "dest=*:*" + DARWIN);
+            String line = r.lines("conn 1 ").get(0);
+            assertTrue(line.contains("error=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
+            assertOnlyTheStartUpLine(r.stderr(), r.stdout() + r.stderr());
+        }
+    }
+
+    /**
+     * A timed connect's timeout is enforced on the Darwin path too: a deferred handshake into a black hole (a
+     * full accept queue drops its SYN) ends at the deadline by disconnectx(2), and the read blocked in the JDK
+     * throws the connect's {@code SocketTimeoutException}, not its own read timeout five times later.
+     */
+    @Test
+    void aTimedConnectIntoABlackHoleTimesOutInTime() throws Exception {
+        String host = FastOpenSysctl.freshHost();
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ChildJvm.Result r = HandshakeSafetyIT.probe("blackhole-timed", host, port, 1,
+                "dest=*:" + port + ";listen=" + port + DARWIN);
+        String line = r.lines("conn 1 ").get(0);
+        assertTrue(line.contains("error=java.net.SocketTimeoutException: Connect timed out"), line + "\n" + r.stderr());
+        assertTrue(!line.contains("step=connect"), "the connect itself was deferred: " + line);
+        long elapsed = Long.parseLong(line.replaceAll(".*elapsed-ms=(\\d+).*", "$1"));
+        assertTrue(elapsed < 3 * SafetyProbe.WAIT_MS, "within the timeout and the fillers' set-up: " + line);
+        assertOnlyTheStartUpLine(r.stderr(), r.stdout() + r.stderr());
     }
 
     @Test

@@ -177,6 +177,7 @@ public final class SafetyProbe {
             case "pipelined" -> exchange(server, get(i) + "POST /" + i + " HTTP/1.1\r\nHost: probe\r\nContent-Length: 0\r\n\r\n");
             case "silent-after-request" -> silentAfterRequest(server, i);
             case "reuse" -> reuse(server);
+            case "blackhole-timed" -> blackholeTimed(server);
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         };
     }
@@ -249,6 +250,28 @@ public final class SafetyProbe {
                 try (Socket accepted = listener.accept()) {
                     accepted.getInputStream().read();
                 }
+            }
+        }
+    }
+
+    /**
+     * A timed connect ({@link #WAIT_MS}) to a listener whose full accept queue drops every SYN, then a GET and
+     * a read (with a read timeout of five times that): where and how it failed. Without the agent the connect
+     * times out; with it, the deferred handshake must time out at its first I/O, within the same bound.
+     */
+    private static String blackholeTimed(InetSocketAddress server) throws IOException {
+        try (java.net.ServerSocket full = fullListener(server); Socket s = new Socket()) {
+            String step = "connect";
+            try {
+                s.connect(server, WAIT_MS);
+                s.setSoTimeout(WAIT_MS * 5);
+                step = "write";
+                s.getOutputStream().write(get(0).getBytes(StandardCharsets.UTF_8));
+                step = "read";
+                s.getInputStream().read();
+                return "unexpected-success";
+            } catch (IOException e) {
+                return "step=" + step + " error=" + e.getClass().getName() + ": " + e.getMessage();
             }
         }
     }
