@@ -165,6 +165,34 @@ class DarwinPathIT {
         assertOnlyTheStartUpLine(r.stderr(), r.stdout() + r.stderr());
     }
 
+    /**
+     * The request reached the server (its SYN data acknowledged), then the path went silent and keepalive
+     * gave up: the JDK's own {@code SocketException: Connection timed out}, never a {@code ConnectException}.
+     * On Darwin that the handshake completed is read from TCP_CONNECTION_INFO (an RTT sample, the peer's
+     * options), as DeferralTransparencyIT shows it for Linux's tcpi_bytes_acked.
+     */
+    @Test
+    void aFailureAfterTheRequestWasDeliveredIsTheJdksOwn() throws Exception {
+        int port = LossyPathIT.PORT;
+        String agent = "dest=*:" + port + DARWIN;
+        try (NetworkLab lab = NetworkLab.create()) {
+            try (ChildJvm.Running warm = LossyPathIT.server(lab, 2, "listen=" + port)) {
+                assertEquals(0, lab.jvm().args(ChildJvm.OPENS).agent(agent).args("-cp", ChildJvm.TEST_CLASSES.toString(),
+                        SafetyProbe.class.getName(), "get", LossyPathIT.HOST, String.valueOf(port), "2").run().exitCode(),
+                        "warm-up: the cookie");
+            }
+            lab.silenceAfterHandshake(port, 40002);
+            try (ChildJvm.Running server = LossyPathIT.server(lab, 2, "listen=" + port)) {
+                ChildJvm.Result r = lab.jvm().args(ChildJvm.OPENS).agent(agent).args("-cp", ChildJvm.TEST_CLASSES.toString(),
+                        SafetyProbe.class.getName(), "silent-after-request", LossyPathIT.HOST, String.valueOf(port), "2").run();
+                String line = r.lines("conn 2 ").get(0);
+                assertTrue(line.contains("error=java.net.SocketException: Connection timed out"), line + "\n" + r.stderr());
+                assertTrue(server.lines("accepted ").stream().anyMatch(l -> l.contains("request=GET /2")),
+                        "the request was delivered: " + server);
+            }
+        }
+    }
+
     @Test
     void listenersTakeFastOpenThroughDarwinsConstant() throws Exception {
         String host = FastOpenSysctl.freshHost();

@@ -30,6 +30,10 @@ final class ConnectFailures {
             mapped = new ConnectException("Connection refused");
         } else if (message.contains("Connection timed out")) {
             mapped = new ConnectException("Connection timed out");
+        } else if (message.contains("Operation timed out")) {
+            // ETIMEDOUT as macOS's C library words it (Linux: "Connection timed out"); the JDK's connect there
+            // throws ConnectException with that text.
+            mapped = new ConnectException("Operation timed out");
         } else if (message.contains("No route to host")) {
             mapped = new NoRouteToHostException("No route to host");
         }

@@ -148,6 +148,16 @@ class DeferredHandshakesTest {
         assertInstanceOf(NoRouteToHostException.class, handshakes.afterRead(fd, 0, new SocketException("No route to host")));
     }
 
+    /** macOS's C library words ETIMEDOUT "Operation timed out", and the JDK's connect there throws it so. */
+    @Test
+    void aHandshakeTimedOutInMacOsWordsIsTheConnectExceptionConnectWouldHaveThrown() throws Exception {
+        handshakes.track(fd, DESTINATION);
+        handshakes.beforeRead(fd);
+        Throwable mapped = handshakes.afterRead(fd, 0, new SocketException("Operation timed out"));
+        assertInstanceOf(ConnectException.class, mapped);
+        assertEquals("Operation timed out", mapped.getMessage());
+    }
+
     @Test
     void aFailureAfterTheHandshakeCompletedPassesThroughUnchanged() throws Exception {
         handshakes.track(fd, DESTINATION);
