@@ -149,15 +149,15 @@ in_ns ss -ltn "sport = :$PORT" | grep -q LISTEN || { echo "lab.sh: the lab serve
 CLIENT_AGENT="-javaagent:$AGENT=dest=127.0.0.1:$PORT"
 
 # The virtual-thread burst. Rounds alternate plain and agent client JVMs, so that both meet the same
-# machine; each JVM runs a timed and an untimed burst (VirtualThreadBurst). The class itself says, in one
+# machine; each JVM runs a burst of each kind (VirtualThreadBurst). The class itself says, in one
 # line, when the JDK has no virtual threads: the row is skipped then.
-echo "rtt_ms,mode,connect,round,threads,total_micros,slowest_micros" >"$OUT/burst.csv"
+echo "rtt_ms,mode,connect,round,threads,total_micros,slowest_micros,median_micros" >"$OUT/burst.csv"
 echo "round,mode,syn_data_acked" >"$OUT/burst-runs.csv"
 BURST=skipped
 burst() {
     "$JAVA" -cp "$BENCH" io.connectx.jmh.lab.VirtualThreadBurst --check || return 0
     set_rtt "$BURST_RTT"
-    echo "== virtual-thread burst: $BURST_THREADS virtual threads, timed connect(addr, 2000) and untimed connect, RTT $BURST_RTT ms, $BURST_ROUNDS round(s) of plain and agent ($CLIENT_AGENT)"
+    echo "== virtual-thread burst: $BURST_THREADS virtual threads, timed connect(addr, 2000), untimed connect, shutdownOutput() first, RTT $BURST_RTT ms, $BURST_ROUNDS round(s) of plain and agent ($CLIENT_AGENT)"
     local round mode status active
     for round in $(seq 1 "$BURST_ROUNDS"); do
         for mode in plain agent; do

@@ -19,13 +19,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The lab's virtual-thread burst: N virtual threads at once, each a fresh connection to {@link LabServer}
- * that connects, sends a 100-byte GET and reads the whole 1 KB response, as JDBC drivers,
- * {@code HttpURLConnection} and most clients do from a virtual thread. Each burst is timed from the first
- * thread's start until the last connection is closed. One JVM, started plain or with the agent as the user
- * would, runs a warm-up burst, then one burst with a timed {@code connect(addr, 2000)} and one with an
- * untimed {@code connect(addr)}, and appends a row for each ({@code rtt_ms,mode,connect,round,threads,total_micros,slowest_micros})
- * to the CSV. Fails (exit 1) unless every connection got its whole response.
+ * The lab's virtual-thread burst: N virtual threads at once, each a fresh connection to {@link LabServer},
+ * as JDBC drivers, {@code HttpURLConnection} and most clients make them from a virtual thread. Each burst is
+ * timed from the first thread's start until the last connection is closed. One JVM, started plain or with
+ * the agent as the user would, runs a warm-up burst, then one burst of each kind and appends a row for each
+ * ({@code rtt_ms,mode,connect,round,threads,total_micros,slowest_micros,median_micros}, the last two per
+ * connection) to the CSV:
+ * <ul>
+ * <li>{@code timed}: {@code connect(addr, 2000)}, a 100-byte GET, the whole 1 KB response;</li>
+ * <li>{@code untimed}: the same after {@code connect(addr)};</li>
+ * <li>{@code shutdown}: {@code connect(addr, 2000)}, {@code shutdownOutput()} before any write, then the
+ * server's end of stream (it answers nothing to an empty request). Fast Open has nothing to carry there.</li>
+ * </ul>
+ * Fails (exit 1) unless every connection ended as expected.
  *
  * <p>Compiled for JDK 17, like the rest of the lab; virtual threads are reached by reflection. On a JDK
  * without them it prints one line saying so and exits with {@link #NO_VIRTUAL_THREADS}; {@code lab.sh}
@@ -35,6 +41,10 @@ import java.util.concurrent.TimeUnit;
 public final class VirtualThreadBurst {
     static final int NO_VIRTUAL_THREADS = 3;
     static final int CONNECT_TIMEOUT_MILLIS = 2000;
+    static final String TIMED = "timed";
+    static final String UNTIMED = "untimed";
+    static final String SHUTDOWN = "shutdown";
+    static final String[] KINDS = {TIMED, UNTIMED, SHUTDOWN};
     private static final int READ_TIMEOUT_MILLIS = 10_000;
     /** A bound on one burst, far above what 200 connections take at the lab's largest RTT. */
     private static final long BURST_LIMIT_SECONDS = 60;
@@ -70,35 +80,35 @@ public final class VirtualThreadBurst {
 
         // One connection first, which teaches the agent the destination, then a burst that warms the JIT
         // and the JDK's poller up; neither is recorded.
-        burst.exchange(CONNECT_TIMEOUT_MILLIS);
-        burst.run(threads, CONNECT_TIMEOUT_MILLIS);
+        burst.exchange(TIMED);
+        burst.run(threads, TIMED);
         List<String> rows = new ArrayList<>();
-        for (int timeout : new int[] {CONNECT_TIMEOUT_MILLIS, 0}) {
-            long[] micros = burst.run(threads, timeout);
-            String connect = timeout > 0 ? "timed" : "untimed";
-            rows.add(String.join(",", rtt, mode, connect, round, String.valueOf(threads), String.valueOf(micros[0]),
-                String.valueOf(micros[1])));
-            System.out.printf("   %s, round %s, %s connect: %d virtual threads in %.1f ms (slowest connection %.1f ms)%n",
-                mode, round, connect, threads, micros[0] / 1000.0, micros[1] / 1000.0);
+        for (String kind : KINDS) {
+            long[] micros = burst.run(threads, kind);
+            rows.add(String.join(",", rtt, mode, kind, round, String.valueOf(threads), String.valueOf(micros[0]),
+                String.valueOf(micros[1]), String.valueOf(micros[2])));
+            System.out.printf("   %s, round %s, %s: %d virtual threads in %.1f ms (one connection: median %.1f ms, slowest %.1f ms)%n",
+                mode, round, kind, threads, micros[0] / 1000.0, micros[2] / 1000.0, micros[1] / 1000.0);
         }
         Files.write(csv, rows, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** One burst: the total and the slowest connection's time, in µs. Exits the JVM when a connection failed. */
-    private long[] run(int threads, int timeout) throws Exception {
+    /** One burst: the total, the slowest and the median connection's time, in µs. Exits the JVM when a connection failed. */
+    private long[] run(int threads, String kind) throws Exception {
         ExecutorService executor = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
         List<Future<Long>> connections = new ArrayList<>(threads);
         long start = System.nanoTime();
         try {
             for (int i = 0; i < threads; i++) {
-                connections.add(executor.submit(() -> exchange(timeout)));
+                connections.add(executor.submit(() -> exchange(kind)));
             }
             long[] each = new long[threads];
             for (int i = 0; i < threads; i++) {
                 each[i] = connections.get(i).get(BURST_LIMIT_SECONDS, TimeUnit.SECONDS);
             }
             long total = (System.nanoTime() - start) / 1000;
-            return new long[] {total, Arrays.stream(each).max().orElse(0)};
+            Arrays.sort(each);
+            return new long[] {total, each[threads - 1], each[threads / 2]};
         } catch (ExecutionException e) {
             System.err.println("virtual-thread burst: a connection failed: " + e.getCause());
             System.exit(1);
@@ -109,26 +119,33 @@ public final class VirtualThreadBurst {
         }
     }
 
-    /** Connect, GET, read until the server closes; the connection's time in µs. */
-    private long exchange(int timeout) throws IOException {
+    /** One connection of the given kind, until the server closed it; its time in µs. */
+    private long exchange(String kind) throws IOException {
         long start = System.nanoTime();
         try (Socket socket = new Socket()) {
-            if (timeout > 0) {
-                socket.connect(server, timeout);
-            } else {
+            if (kind.equals(UNTIMED)) {
                 socket.connect(server);
+            } else {
+                socket.connect(server, CONNECT_TIMEOUT_MILLIS);
             }
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-            socket.getOutputStream().write(request);
             InputStream in = socket.getInputStream();
-            byte[] head = new byte[12];
-            int got = in.readNBytes(head, 0, head.length);
-            if (got < head.length || !new String(head, StandardCharsets.US_ASCII).equals("HTTP/1.1 200")) {
-                throw new IOException("not a 200 response: " + new String(head, 0, got, StandardCharsets.US_ASCII));
-            }
-            long rest = in.transferTo(OutputStream.nullOutputStream());
-            if (rest < TtfbClient.RESPONSE_BODY) {
-                throw new IOException("short response: " + rest + " bytes after the status");
+            if (kind.equals(SHUTDOWN)) {
+                socket.shutdownOutput();
+                if (in.read() >= 0) {
+                    throw new IOException("the server answered an empty request");
+                }
+            } else {
+                socket.getOutputStream().write(request);
+                byte[] head = new byte[12];
+                int got = in.readNBytes(head, 0, head.length);
+                if (got < head.length || !new String(head, StandardCharsets.US_ASCII).equals("HTTP/1.1 200")) {
+                    throw new IOException("not a 200 response: " + new String(head, 0, got, StandardCharsets.US_ASCII));
+                }
+                long rest = in.transferTo(OutputStream.nullOutputStream());
+                if (rest < TtfbClient.RESPONSE_BODY) {
+                    throw new IOException("short response: " + rest + " bytes after the status");
+                }
             }
         }
         return (System.nanoTime() - start) / 1000;

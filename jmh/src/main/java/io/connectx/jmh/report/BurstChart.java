@@ -24,7 +24,7 @@ final class BurstChart {
     static void write(BurstResults burst, Path png) throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (String connect : BurstResults.CONNECTS) {
-            String category = connect.equals("timed") ? "timed connect(addr, 2000)" : "untimed connect(addr)";
+            String category = BenchmarkReport.burstKind(connect).replace("`", "");
             for (int m = 0; m < BurstResults.MODES.length; m++) {
                 long[] sorted = burst.sorted(BurstResults.MODES[m], connect);
                 if (sorted != null) {

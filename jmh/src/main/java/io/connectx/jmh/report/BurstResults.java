@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The lab's virtual-thread burst ({@code burst.csv}: {@code rtt_ms,mode,connect,round,threads,total_micros,slowest_micros}):
- * each burst's total time, grouped by client mode ({@code plain}, {@code agent}) and connect kind ({@code timed},
- * {@code untimed}).
+ * The lab's virtual-thread burst ({@code burst.csv}:
+ * {@code rtt_ms,mode,connect,round,threads,total_micros,slowest_micros,median_micros}): each burst's total time
+ * and its connections' median, grouped by client mode ({@code plain}, {@code agent}) and kind ({@code timed},
+ * {@code untimed}, {@code shutdown}).
  */
 final class BurstResults {
-    static final String[] CONNECTS = {"timed", "untimed"};
+    static final String[] CONNECTS = {"timed", "untimed", "shutdown"};
     static final String[] MODES = {"plain", "agent"};
     private final Map<String, List<Long>> totals = new LinkedHashMap<>();
+    private final Map<String, List<Long>> connectionMedians = new LinkedHashMap<>();
     private int threads;
     private int rtt;
 
@@ -33,13 +35,24 @@ final class BurstResults {
             result.rtt = Integer.parseInt(f[0]);
             result.threads = Integer.parseInt(f[4]);
             result.totals.computeIfAbsent(f[1] + "/" + f[2], k -> new ArrayList<>()).add(Long.parseLong(f[5]));
+            if (f.length > 7) {
+                result.connectionMedians.computeIfAbsent(f[1] + "/" + f[2], k -> new ArrayList<>()).add(Long.parseLong(f[7]));
+            }
         }
         return result.totals.isEmpty() ? null : result;
     }
 
     /** The bursts' total times in µs, sorted, or null when that combination was not measured. */
     long[] sorted(String mode, String connect) {
-        List<Long> values = totals.get(mode + "/" + connect);
+        return sorted(totals.get(mode + "/" + connect));
+    }
+
+    /** Each burst's median connection time in µs, sorted, or null when not measured. */
+    long[] connectionMedians(String mode, String connect) {
+        return sorted(connectionMedians.get(mode + "/" + connect));
+    }
+
+    private static long[] sorted(List<Long> values) {
         if (values == null) {
             return null;
         }

@@ -1,6 +1,7 @@
 package io.connectx.jmh.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -73,7 +74,8 @@ class BenchmarkReportTest {
             "50,plain,timed,2,200,200000,190000", "50,plain,untimed,2,200,175000,160000",
             "50,agent,timed,2,200,140000,110000", "50,agent,untimed,2,200,180000,120000",
             "50,plain,timed,3,200,190000,190000", "50,plain,untimed,3,200,172000,160000",
-            "50,agent,timed,3,200,9000000,110000", "50,agent,untimed,3,200,190000,120000"));
+            "50,agent,timed,3,200,9000000,110000", "50,agent,untimed,3,200,190000,120000",
+            "50,plain,shutdown,1,200,150000,120000,104000", "50,agent,shutdown,1,200,165000,120000,105000"));
         Files.write(dir.resolve("burst-runs.csv"), List.of("round,mode,syn_data_acked", "1,plain,0", "1,agent,600",
             "2,plain,0", "2,agent,599", "3,plain,0", "3,agent,601"));
         Files.write(dir.resolve("burst-environment.txt"), List.of("java: test 25", "command: ./lab.sh --burst"));
@@ -83,8 +85,12 @@ class BenchmarkReportTest {
 
         String md = Files.readString(markdown);
         // Medians of three rounds: one pathological round of the agent does not move it.
-        assertTrue(md.contains("| timed, `connect(addr, 2000)` | 3 | 190.0 [180.0-200.0] | 140.0 [120.0-9000.0] | 0.74 |"), md);
-        assertTrue(md.contains("| untimed, `connect(addr)` | 3 | 172.0 [170.0-175.0] | 180.0 [130.0-190.0] | 1.05 |"), md);
+        assertTrue(md.contains("| timed `connect(addr, 2000)`, GET | 3 | 190.0 [180.0-200.0] | 140.0 [120.0-9000.0] | 0.74 | "
+            + "not measured |"), md);
+        assertTrue(md.contains("| untimed `connect(addr)`, GET | 3 | 172.0 [170.0-175.0] | 180.0 [130.0-190.0] | 1.05 | "
+            + "not measured |"), md);
+        assertTrue(md.contains("| `shutdownOutput()` first | 1 | 150.0 [150.0-150.0] | 165.0 [165.0-165.0] | 1.10 | 104.0 / 105.0 |"), md);
+        assertFalse(md.contains("agent / plain, shutdown"), "no goal where nothing can be saved: " + md);
         assertTrue(md.contains("| virtual-thread burst, agent / plain, timed connect (median) | ≤ 1.00 | 0.74 | reached |"), md);
         assertTrue(md.contains("| virtual-thread burst, agent / plain, untimed connect (median) | ≤ 1.00 | 1.05 | **missed** |"), md);
         assertTrue(md.contains("Measured: java: test 25; command: ./lab.sh --burst."), md);
