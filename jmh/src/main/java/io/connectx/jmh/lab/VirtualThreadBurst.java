@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * The lab's virtual-thread burst: N virtual threads at once, each a fresh connection to {@link LabServer},
  * as JDBC drivers, {@code HttpURLConnection} and most clients make them from a virtual thread. Each burst is
  * timed from the first thread's start until the last connection is closed. One JVM, started plain or with
- * the agent as the user would, runs a warm-up burst, then one burst of each kind and appends a row for each
+ * the agent as the user would, runs an unrecorded burst of each kind, then a recorded one, and appends a row for each
  * ({@code rtt_ms,mode,connect,round,threads,total_micros,slowest_micros,median_micros}, the last two per
  * connection) to the CSV:
  * <ul>
@@ -78,10 +78,12 @@ public final class VirtualThreadBurst {
         int threads = Integer.parseInt(args[5]);
         Path csv = Path.of(args[6]);
 
-        // One connection first, which teaches the agent the destination, then a burst that warms the JIT
-        // and the JDK's poller up; neither is recorded.
+        // One connection first, which teaches the agent the destination, then one burst of each kind, which
+        // loads and links every path the recorded bursts take and starts the JDK's poller; none is recorded.
         burst.exchange(TIMED);
-        burst.run(threads, TIMED);
+        for (String kind : KINDS) {
+            burst.run(threads, kind);
+        }
         List<String> rows = new ArrayList<>();
         for (String kind : KINDS) {
             long[] micros = burst.run(threads, kind);

@@ -188,7 +188,7 @@ public final class BenchmarkReport {
         line("");
         line("`VirtualThreadBurst`: " + burst.threads() + " virtual threads start at once, each a fresh connection to the "
             + "lab server at RTT " + burst.rtt() + " ms. Each client JVM, plain or with "
-            + "`-javaagent:connectx-agent.jar=dest=127.0.0.1:9080`, runs one unrecorded burst, then one of each kind: a timed "
+            + "`-javaagent:connectx-agent.jar=dest=127.0.0.1:9080`, runs an unrecorded burst of each kind, then a recorded one: a timed "
             + "`connect(addr, 2000)` (what JDBC drivers, `HttpURLConnection` and most clients do), a 100 B GET and the whole "
             + "1 KB response; the same after an untimed `connect(addr)`; a timed connect, `shutdownOutput()` before any "
             + "write, and the server's end of stream (no data for Fast Open to carry: no goal). Plain and agent JVMs "
@@ -227,7 +227,7 @@ public final class BenchmarkReport {
                 line(String.format(Locale.ROOT, "Kernel proof (the namespace's `TCPFastOpenActive` over each client JVM, "
                     + "which sends %d GETs, the first never deferred since it teaches the agent the destination): SYN data "
                     + "acknowledged %d to %d times per agent JVM, %d to %d per plain JVM.",
-                    3 * burst.threads() + 1, agent[0], agent[agent.length - 1], plain[0], plain[plain.length - 1]));
+                    4 * burst.threads() + 1, agent[0], agent[agent.length - 1], plain[0], plain[plain.length - 1]));
                 line("");
             }
         }
