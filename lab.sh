@@ -3,9 +3,10 @@
 # whose loopback has an emulated round-trip time, then writes docs/benchmarks.md and its chart.
 #
 #   ./lab.sh            full run: TTFB at RTT 0,10,20,50,100 ms (plain JDK, agent warm cookie, agent cold
-#                       cookie), JMH loopback/policy/native benchmarks, start-up cost; then the report
-#   ./lab.sh --smoke    CI: RTT 0 and 20 ms, few samples; asserts only that the agent's (warm cookie) median
-#                       TTFB is below plain's at 20 ms; leaves docs/ alone
+#                       cookie), the virtual-thread burst (JDK 21+), JMH loopback/policy/native benchmarks,
+#                       start-up cost; then the report
+#   ./lab.sh --smoke    CI: RTT 0 and 20 ms, few samples, one round of the burst (JDK 21+); asserts only that
+#                       the agent's (warm cookie) median TTFB is below plain's at 20 ms; leaves docs/ alone
 #   ./lab.sh --burst    only the virtual-thread burst row (JDK 21+): plain against agent at RTT 50 ms; stores
 #                       its results in docs/benchmarks/ apart from the rest and regenerates the report
 #   ./lab.sh --report   regenerates docs/benchmarks.md and the charts from the raw results in docs/benchmarks/
@@ -28,7 +29,7 @@ for arg in "$@"; do
         --report) MODE=report ;;
         --no-build) BUILD=0 ;;
         --burst) MODE=burst ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "lab.sh: unknown option '$arg' (see ./lab.sh --help)" >&2; exit 2 ;;
     esac
 done
