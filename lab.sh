@@ -3,13 +3,17 @@
 # whose loopback has an emulated round-trip time, then writes docs/benchmarks.md and its chart.
 #
 #   ./lab.sh            full run: TTFB at RTT 0,10,20,50,100 ms (plain JDK, agent warm cookie, agent cold
-#                       cookie), JMH loopback/policy/native benchmarks, start-up cost; then the report
-#   ./lab.sh --smoke    CI: RTT 0 and 20 ms, few samples; asserts only that the agent's (warm cookie) median
-#                       TTFB is below plain's at 20 ms; leaves docs/ alone
-#   ./lab.sh --report   regenerates docs/benchmarks.md and the chart from the raw results in docs/benchmarks/
+#                       cookie), the virtual-thread burst (JDK 21+), JMH loopback/policy/native benchmarks,
+#                       start-up cost; then the report
+#   ./lab.sh --smoke    CI: RTT 0 and 20 ms, few samples, one round of the burst (JDK 21+); asserts only that
+#                       the agent's (warm cookie) median TTFB is below plain's at 20 ms; leaves docs/ alone
+#   ./lab.sh --burst    only the virtual-thread burst row (JDK 21+): plain against agent at RTT 50 ms; stores
+#                       its results in docs/benchmarks/ apart from the rest and regenerates the report
+#   ./lab.sh --report   regenerates docs/benchmarks.md and the charts from the raw results in docs/benchmarks/
 #   --no-build          skips the Maven build (uses agent/target and jmh/target as they are)
 # Environment: JAVA_HOME (default: java on PATH); SAMPLES, WARMUP (TTFB connections per measure), JMH_OPTS
-# (extra JMH options), STARTUP_RUNS: only to try the lab quickly, the report states what was used.
+# (extra JMH options), STARTUP_RUNS, BURST_THREADS, BURST_ROUNDS: only to try the lab quickly, the report
+# states what was used.
 #
 # Needs root (network namespace, iptables, sysctls). This kernel has no netem, so a userspace delayer
 # (jmh/lab/nfq-delay.c, built here with gcc) holds each packet queued by an iptables NFQUEUE rule on
@@ -24,7 +28,8 @@ for arg in "$@"; do
         --smoke) MODE=smoke ;;
         --report) MODE=report ;;
         --no-build) BUILD=0 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --burst) MODE=burst ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "lab.sh: unknown option '$arg' (see ./lab.sh --help)" >&2; exit 2 ;;
     esac
 done
@@ -60,11 +65,16 @@ fi
 if [ "$MODE" = smoke ]; then
     RTTS=(0 20); SAMPLES=${SAMPLES:-15}; WARMUP=${WARMUP:-5}
     OUT=$(mktemp -d /tmp/connectx-lab-smoke.XXXXXX)
+elif [ "$MODE" = burst ]; then
+    RTTS=(); OUT=$(mktemp -d /tmp/connectx-lab-burst.XXXXXX)
 else
     RTTS=(0 10 20 50 100); SAMPLES=${SAMPLES:-50}; WARMUP=${WARMUP:-10}
     OUT=$(mktemp -d /tmp/connectx-lab.XXXXXX)
 fi
 STARTED=$(date +%s)
+# The virtual-thread burst: BURST_THREADS fresh connections at once, BURST_ROUNDS client JVMs of each kind.
+BURST_RTT=50; BURST_THREADS=${BURST_THREADS:-200}; BURST_ROUNDS=${BURST_ROUNDS:-5}
+if [ "$MODE" = smoke ]; then BURST_RTT=20; BURST_ROUNDS=1; fi
 
 if [ "$BUILD" = 1 ]; then
     echo "== building (mvn -B -q -Dstyle.color=never -DskipTests package -pl agent,jmh -am)"
@@ -137,9 +147,61 @@ for _ in $(seq 1 100); do
 done
 in_ns ss -ltn "sport = :$PORT" | grep -q LISTEN || { echo "lab.sh: the lab server did not start" >&2; cat "$OUT/server.log" >&2; exit 1; }
 
+CLIENT_AGENT="-javaagent:$AGENT=dest=127.0.0.1:$PORT"
+
+# The virtual-thread burst. Rounds alternate plain and agent client JVMs, so that both meet the same
+# machine; each JVM runs a burst of each kind (VirtualThreadBurst). The class itself says, in one
+# line, when the JDK has no virtual threads: the row is skipped then.
+echo "rtt_ms,mode,connect,round,threads,total_micros,slowest_micros,median_micros" >"$OUT/burst.csv"
+echo "round,mode,syn_data_acked" >"$OUT/burst-runs.csv"
+BURST=skipped
+burst() {
+    "$JAVA" -cp "$BENCH" io.connectx.jmh.lab.VirtualThreadBurst --check || return 0
+    set_rtt "$BURST_RTT"
+    echo "== virtual-thread burst: $BURST_THREADS virtual threads, timed connect(addr, 2000), untimed connect, shutdownOutput() first, RTT $BURST_RTT ms, $BURST_ROUNDS round(s) of plain and agent ($CLIENT_AGENT)"
+    local round mode status active
+    for round in $(seq 1 "$BURST_ROUNDS"); do
+        for mode in plain agent; do
+            opts=()
+            [ "$mode" = agent ] && opts=("$CLIENT_AGENT")
+            active=$(counter TCPFastOpenActive)
+            status=0
+            in_ns "$JAVA" "${opts[@]}" -cp "$BENCH" io.connectx.jmh.lab.VirtualThreadBurst 127.0.0.1 "$PORT" "$BURST_RTT" \
+                "$mode" "$round" "$BURST_THREADS" "$OUT/burst.csv" || status=$?
+            [ "$status" = 0 ] || { echo "lab.sh: the virtual-thread burst failed (exit $status)" >&2; exit 1; }
+            echo "$round,$mode,$(( $(counter TCPFastOpenActive) - active ))" >>"$OUT/burst-runs.csv"
+        done
+    done
+    BURST=measured
+    set_rtt 0
+    column -t -s, "$OUT/burst-runs.csv"
+    {
+        echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+        echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+        echo "java: $("$JAVA" -version 2>&1 | head -2 | tail -1)"
+        echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "$BURST_THREADS virtual threads, $BURST_ROUNDS rounds, RTT $BURST_RTT ms"
+        echo "command: ${JAVA_HOME:+JAVA_HOME=$JAVA_HOME }./lab.sh$([ "$MODE" = burst ] && echo ' --burst')"
+    } >"$OUT/burst-environment.txt"
+}
+# Kept with the other results only when measured: a run on a JDK without virtual threads leaves the last
+# burst (with its own environment) in place.
+keep_burst() {
+    [ "$BURST" = measured ] || return 0
+    mkdir -p "$RESULTS"
+    cp "$OUT"/burst.csv "$OUT"/burst-runs.csv "$OUT"/burst-environment.txt "$RESULTS"/
+}
+if [ "$MODE" = burst ]; then
+    burst
+    [ "$BURST" = measured ] || exit 1
+    keep_burst
+    report
+    echo "== burst done in $(( $(date +%s) - STARTED )) s; raw results in $RESULTS, report in docs/benchmarks.md"
+    exit 0
+fi
+
 echo "rtt_ms,mode,measure,sample,micros" >"$OUT/ttfb.csv"
 echo "rtt_ms,mode,syn_data_acked,cookie_requests,server_fast_open" >"$OUT/runs.csv"
-CLIENT_AGENT="-javaagent:$AGENT=dest=127.0.0.1:$PORT"
 echo "== TTFB: $SAMPLES samples after $WARMUP warm-up connections per measure; agent modes use $CLIENT_AGENT"
 for rtt in "${RTTS[@]}"; do
     set_rtt "$rtt"
@@ -152,6 +214,8 @@ for rtt in "${RTTS[@]}"; do
         echo "$rtt,$mode,$(( $(counter TCPFastOpenActive) - active )),$(( $(counter TCPFastOpenCookieReqd) - cookie )),$(( $(counter TCPFastOpenPassive) - passive ))" >>"$OUT/runs.csv"
     done
 done
+
+burst
 set_rtt 0
 echo "== kernel counters per client run (TCPFastOpenActive, TCPFastOpenCookieReqd, TCPFastOpenPassive)"
 column -t -s, "$OUT/runs.csv"
@@ -201,11 +265,13 @@ fi
     echo "java: $("$JAVA" -version 2>&1 | head -2 | tail -1)"
     echo "iptables: $(iptables --version)"
     echo "ttfb: $SAMPLES samples after $WARMUP warm-up connections per measure, RTTs ${RTTS[*]} ms"
+    echo "virtual-thread burst: $BURST in this run"
     echo "duration: $(( $(date +%s) - STARTED )) s"
 } >"$OUT/environment.txt"
 
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/startup-environment.txt "$RESULTS"/startup-jdk25.csv # measured with the rest of this run now
 cp "$OUT"/ttfb.csv "$OUT"/runs.csv "$OUT"/*.json "$OUT"/startup*.csv "$OUT"/environment.txt "$RESULTS"/
+keep_burst
 report
 echo "== lab done in $(( $(date +%s) - STARTED )) s; raw results in $RESULTS, report in docs/benchmarks.md"

@@ -26,7 +26,8 @@ public final class LabServer {
     public static void main(String[] args) throws IOException {
         InetAddress host = InetAddress.getByName(args[0]);
         int port = Integer.parseInt(args[1]);
-        ExecutorService handlers = Executors.newFixedThreadPool(8);
+        // A thread per connection: the virtual-thread burst opens hundreds at once, which must not queue here.
+        ExecutorService handlers = Executors.newCachedThreadPool();
         try (ServerSocket server = new ServerSocket(port, 1024, host)) {
             System.out.println("lab server listening on " + server.getLocalSocketAddress());
             while (true) {

@@ -128,7 +128,7 @@ public final class TtfbClient {
     }
 
     private long socketTtfb() throws IOException {
-        byte[] request = request(RESPONSE_BODY);
+        byte[] request = request(server, RESPONSE_BODY);
         try (Socket socket = new Socket()) {
             long start = System.nanoTime();
             socket.connect(server, TIMEOUT_MILLIS);
@@ -179,7 +179,7 @@ public final class TtfbClient {
     }
 
     /** A GET of exactly {@link #REQUEST_BYTES} bytes: a replay-safe first write, so it may ride in the SYN. */
-    private byte[] request(int size) {
+    static byte[] request(InetSocketAddress server, int size) {
         String head = "GET /" + size + " HTTP/1.1\r\nHost: " + server.getHostString() + "\r\nX-Pad: ";
         String tail = "\r\n\r\n";
         byte[] request = (head + "x".repeat(REQUEST_BYTES - head.length() - tail.length()) + tail)

@@ -10,9 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One JMH result file ({@code -rf json}): benchmark name, threads, score, error, unit and B/op when profiled. */
+/**
+ * One JMH result file ({@code -rf json}): benchmark name, threads, score, error, unit, B/op when profiled, each
+ * iteration's score (all forks, sorted) and the JDK it ran on.
+ */
 final class JmhResults {
-    record Result(String method, int threads, double score, double error, String unit, Double bytesPerOp) {
+    record Result(String method, int threads, double score, double error, String unit, Double bytesPerOp,
+            double[] iterations, String jdkVersion) {
     }
 
     private JmhResults() {
@@ -38,8 +42,16 @@ final class JmhResults {
             }
             double error = primary.get("scoreError").isJsonPrimitive() && primary.get("scoreError").getAsJsonPrimitive().isNumber()
                 ? primary.get("scoreError").getAsDouble() : Double.NaN;
+            List<Double> iterations = new ArrayList<>();
+            if (primary.has("rawData")) {
+                for (JsonElement fork : primary.getAsJsonArray("rawData")) {
+                    fork.getAsJsonArray().forEach(score -> iterations.add(score.getAsDouble()));
+                }
+            }
+            double[] sorted = iterations.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             results.add(new Result(benchmark.substring(benchmark.lastIndexOf('.') + 1), run.get("threads").getAsInt(),
-                primary.get("score").getAsDouble(), error, primary.get("scoreUnit").getAsString(), bytes));
+                primary.get("score").getAsDouble(), error, primary.get("scoreUnit").getAsString(), bytes, sorted,
+                run.has("jdkVersion") ? run.get("jdkVersion").getAsString() : "unknown"));
         }
         return results;
     }
