@@ -392,6 +392,14 @@ enum Hook {
             m.callNettyBridge("closed", "(I)V");
         }
     },
+    /** {@code Socket.accept(byte[])}, returning the accepted descriptor (-1 for none yet). */
+    NETTY_ACCEPT(false) {
+        @Override
+        void returned(HookedMethod m) {
+            m.out().visitInsn(DUP);
+            m.callNettyBridge("afterAccept", "(I)V");
+        }
+    },
     NETTY_LISTEN(false) {
         @Override
         void returned(HookedMethod m) {

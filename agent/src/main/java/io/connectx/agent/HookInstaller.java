@@ -138,6 +138,10 @@ final class HookInstaller {
             if (!sockets.checksAccepted() || !libc.await()) {
                 return;
             }
+            if (accepted instanceof Integer nettyFd) {
+                sockets.afterAccept(nettyFd); // a Netty socket's descriptor: no JDK object to record an event for
+                return;
+            }
             sockets.afterAccept(accepted instanceof Channel channel ? FileDescriptors.of(channel)
                     : FileDescriptors.ofSocketImpl(accepted), accepted);
         }

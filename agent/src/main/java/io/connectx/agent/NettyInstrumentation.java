@@ -1,5 +1,6 @@
 package io.connectx.agent;
 
+import static io.connectx.agent.Hook.NETTY_ACCEPT;
 import static io.connectx.agent.Hook.NETTY_CLOSE;
 import static io.connectx.agent.Hook.NETTY_CONNECT;
 import static io.connectx.agent.Hook.NETTY_INTEREST;
@@ -36,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the same engine as the JDK's sockets.
  * <ul>
  * <li>{@code unix.Socket}: connect (set up for Fast Open when admitted, its result replaced as for the JDK),
- * listen (server Fast Open), and the recv/send reads and writes the epoll transport uses;</li>
+ * listen (server Fast Open), accept (the SynDataAccepted count), and the recv/send reads and writes the epoll transport uses;</li>
  * <li>{@code unix.FileDescriptor}: read, write, writev and close;</li>
  * <li>{@code epoll.Native}: epollCtlAdd/Mod (EPOLLIN interest before any write starts the handshake) and
  * splice, whose bytes are never judged;</li>
@@ -75,6 +76,7 @@ final class NettyInstrumentation implements ClassFileTransformer {
             case SOCKET -> List.of(
                     new HookPoint("connect", "(Ljava/net/SocketAddress;)", NETTY_CONNECT),
                     new HookPoint("listen", "(I)", NETTY_LISTEN),
+                    new HookPoint("accept", "([B)", NETTY_ACCEPT),
                     new HookPoint("recv", "(" + BUFFER + "II)", NETTY_READ),
                     new HookPoint("recvAddress", "(JII)", NETTY_READ),
                     new HookPoint("send", "(" + BUFFER + "II)", NETTY_WRITE_BUFFER),

@@ -53,7 +53,7 @@ public interface SocketHooks {
 
     void afterListen(FileDescriptor fd);
 
-    /** A connection accepted: the SocketImpl filled in, or the SocketChannel returned. */
+    /** A connection accepted: the SocketImpl filled in, the SocketChannel returned, or a Netty socket's Integer descriptor. */
     void afterAccept(Object accepted);
 
     /**

@@ -170,6 +170,13 @@ public final class NettySocketBridge {
         }
     }
 
+    /** Exit of {@code Socket.accept(byte[])}: the accepted descriptor, or -1 when none was waiting. */
+    public static void afterAccept(int accepted) {
+        if (accepted >= 0) {
+            SocketHookBridge.afterAccept(accepted);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> void raise(Throwable t) throws T {
         throw (T) t;

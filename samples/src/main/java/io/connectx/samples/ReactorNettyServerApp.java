@@ -7,7 +7,7 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * An ordinary Reactor Netty HTTP server (Spring WebFlux's default) on Netty's native epoll transport:
- * {@code GET /x} answers {@code reactor /x}. Usage: {@code ReactorNettyServerApp HOST PORT}; prints
+ * {@code GET /x} answers {@code hello x}. Usage: {@code ReactorNettyServerApp HOST PORT}; prints
  * {@code listening} once bound and serves until killed. It knows nothing of connectx.
  */
 public final class ReactorNettyServerApp {
@@ -16,7 +16,7 @@ public final class ReactorNettyServerApp {
 
     public static void main(String[] args) {
         DisposableServer server = HttpServer.create().host(args[0]).port(Integer.parseInt(args[1]))
-                .handle((request, response) -> response.sendString(Mono.just("reactor " + request.uri())))
+                .handle((request, response) -> response.sendString(Mono.just("hello " + request.uri().substring(1))))
                 .bindNow();
         System.out.println("transport epoll=" + Epoll.isAvailable());
         System.out.println("listening");
