@@ -50,6 +50,8 @@ class CompatibilityIT {
     static int jettyPort;
     static int plainJdkServerPort;
     static int plainJettyPort;
+    static int reactorServerPort;
+    static int plainReactorServerPort;
     static final List<ChildJvm.Running> JAVA_SERVERS = new ArrayList<>();
     static int rowsDefined;
 
@@ -105,15 +107,19 @@ class CompatibilityIT {
         redis = RedisServer.start(dbHost, db[0]);
         postgres = PostgresServer.start(dbHost, db[1]);
         javaHost = FastOpenSysctl.freshHost();
-        int[] java = freePorts(javaHost, 4);
+        int[] java = freePorts(javaHost, 6);
         jdkServerPort = java[0];
         jettyPort = java[1];
         plainJdkServerPort = java[2];
         plainJettyPort = java[3];
+        reactorServerPort = java[4];
+        plainReactorServerPort = java[5];
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JdkHttpServerApp", jdkServerPort, true));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JettyServerApp", jettyPort, true));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JdkHttpServerApp", plainJdkServerPort, false));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JettyServerApp", plainJettyPort, false));
+        JAVA_SERVERS.add(javaServer("io.connectx.samples.ReactorNettyServerApp", reactorServerPort, true));
+        JAVA_SERVERS.add(javaServer("io.connectx.samples.ReactorNettyServerApp", plainReactorServerPort, false));
         // The first connection to an address fetches its cookie; fetch both now, so each row measures warm connects.
         fetchCookie(webHost, nginx.httpPort);
         fetchCookie(javaHost, jdkServerPort);
@@ -159,6 +165,8 @@ class CompatibilityIT {
         String netty = "Netty " + libraries.getProperty("netty-codec-http") + " (NIO transport)";
         String jdkServer = "com.sun.net.httpserver (" + jdk + ") with the agent's listen";
         String jetty = "Jetty " + libraries.getProperty("jetty-server") + " with the agent's listen";
+        String reactor = "Reactor Netty " + libraries.getProperty("reactor-netty-http");
+        String reactorServer = reactor + " HttpServer (epoll transport) with the agent's listen";
         ClientRow jedis = new ClientRow("Jedis " + libraries.getProperty("jedis"),
                 "redis-server " + LocalServer.packageVersion("redis-server"), "io.connectx.samples.JedisApp",
                 List.of(redis.host, String.valueOf(redis.port), count), redis.port, List.of(),
@@ -184,6 +192,9 @@ class CompatibilityIT {
                 new ClientRow(netty, nginxHttp, "io.connectx.samples.NettyHttpClientApp",
                         List.of(nginx.host, String.valueOf(nginx.httpPort), count), nginx.httpPort, List.of(), nginxReply,
                         Expect.SYN_DATA_OR_READ_FIRST, get),
+                new ClientRow(reactor + " HttpClient (epoll transport)", nginxHttp, "io.connectx.samples.ReactorNettyClientApp",
+                        List.of("get", nginx.host, String.valueOf(nginx.httpPort), count), nginx.httpPort, List.of(),
+                        nginxReply, Expect.SYN_DATA_OR_READ_FIRST, get + " (Netty's epoll transport, through the agent's Netty hooks)"),
                 new ClientRow(jdk + " HttpClient", nginxHttps, "io.connectx.samples.JdkHttpClientApp", List.of(https, count),
                         nginx.httpsPort, nginx.trustOptions(), nginxReply, Expect.SYN_DATA_OR_READ_FIRST, hello),
                 new ClientRow(jdk + " HttpsURLConnection", nginxHttps, "io.connectx.samples.UrlConnectionApp",
@@ -216,6 +227,8 @@ class CompatibilityIT {
                 () -> recorded(curl, jdkServer, () -> curlRow(jdkServerPort, plainJdkServerPort))));
         tests.add(DynamicTest.dynamicTest(curl + " -> " + jetty,
                 () -> recorded(curl, jetty, () -> curlRow(jettyPort, plainJettyPort))));
+        tests.add(DynamicTest.dynamicTest(curl + " -> " + reactorServer,
+                () -> recorded(curl, reactorServer, () -> curlRow(reactorServerPort, plainReactorServerPort))));
         rowsDefined = tests.size();
         return tests;
     }
