@@ -149,30 +149,39 @@ final class NettyInstrumentation implements ClassFileTransformer {
         }
     }
 
-    /** Whether the copy of Netty at {@code prefix} in {@code loader} is woven; decided once, on its class files. */
+    /**
+     * Whether the copy of Netty at {@code prefix} in {@code loader} is woven; decided once, on its class files.
+     * The class files are read outside the lock: reading a resource may take the loader's own locks, which a
+     * thread loading another of these classes may hold while it waits here.
+     */
     private boolean decide(ClassLoader loader, String prefix) {
         synchronized (decisions) {
-            Map<String, Boolean> ofLoader = decisions.computeIfAbsent(loader, k -> new HashMap<>());
-            Boolean decided = ofLoader.get(prefix);
+            Boolean decided = decisions.computeIfAbsent(loader, k -> new HashMap<>()).get(prefix);
             if (decided != null) {
                 return decided;
             }
-            String mismatch = mismatch(loader, prefix);
-            boolean weave = mismatch == null;
-            ofLoader.put(prefix, weave);
-            if (!weave) {
-                sayOnce(prefix, "Netty's epoll transport at " + dotted(prefix) + " is left alone: " + mismatch);
-                return false;
-            }
-            if (ConnectxLog.isEnabled(ConnectxLog.Level.INFO)) {
-                ConnectxLog.info("Netty's epoll transport at " + dotted(prefix) + " in " + loader + ": hooks woven");
-            }
-            if (loader.getResource(prefix + IO_URING + ".class") != null) {
-                sayOnce(prefix + IO_URING, "Netty's io_uring transport at " + dotted(prefix) + " is left alone (its socket"
-                        + " calls are io_uring submissions): connections on it run plain; epoll gets Fast Open");
-            }
-            return weave;
         }
+        String mismatch = mismatch(loader, prefix);
+        boolean ioUring = mismatch == null && loader.getResource(prefix + IO_URING + ".class") != null;
+        synchronized (decisions) {
+            Map<String, Boolean> ofLoader = decisions.computeIfAbsent(loader, k -> new HashMap<>());
+            Boolean first = ofLoader.putIfAbsent(prefix, mismatch == null);
+            if (first != null) {
+                return first; // another thread decided meanwhile, on the same class files
+            }
+        }
+        if (mismatch != null) {
+            sayOnce(prefix, "Netty's epoll transport at " + dotted(prefix) + " is left alone: " + mismatch);
+            return false;
+        }
+        if (ConnectxLog.isEnabled(ConnectxLog.Level.INFO)) {
+            ConnectxLog.info("Netty's epoll transport at " + dotted(prefix) + " in " + loader + ": hooks woven");
+        }
+        if (ioUring) {
+            sayOnce(prefix + IO_URING, "Netty's io_uring transport at " + dotted(prefix) + " is left alone (its socket"
+                    + " calls are io_uring submissions): connections on it run plain; epoll gets Fast Open");
+        }
+        return true;
     }
 
     /** Why the four classes cannot all be woven, or null when they can. */
