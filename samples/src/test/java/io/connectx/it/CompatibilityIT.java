@@ -180,6 +180,10 @@ class CompatibilityIT {
                 List.of("jdbc:mariadb://" + MariaDbServer.HOST + ":" + MariaDbServer.PORT
                         + "/?user=connectx&password=connectx&connectTimeout=5000&socketTimeout=5000", count),
                 MariaDbServer.PORT, List.of(), queryReply, Expect.NO_COOKIE, "the agent is harmless here");
+        ClientRow lettuce = new ClientRow("Lettuce " + libraries.getProperty("lettuce-core") + " (epoll transport)",
+                "redis-server " + LocalServer.packageVersion("redis-server"), "io.connectx.samples.LettuceApp",
+                List.of(redis.host, String.valueOf(redis.port), count), redis.port, List.of(),
+                i -> "response " + i + " body=value " + i, Expect.NO_COOKIE, "the agent is harmless here");
         List<ClientRow> rows = List.of(
                 new ClientRow(jdk + " HttpClient", nginxHttp, "io.connectx.samples.JdkHttpClientApp", List.of(http, count),
                         nginx.httpPort, List.of(), nginxReply, Expect.SYN_DATA_OR_READ_FIRST, get),
@@ -203,7 +207,7 @@ class CompatibilityIT {
                         nginx.httpsPort, nginx.trustOptions(), nginxReply, Expect.SYN_DATA, hello),
                 new ClientRow(okhttp, nginxHttps, "io.connectx.samples.OkHttpApp", List.of(https, count),
                         nginx.httpsPort, nginx.trustOptions(), nginxReply, Expect.SYN_DATA, hello),
-                jedis, pgjdbc, mariadb,
+                jedis, lettuce, pgjdbc, mariadb,
                 new ClientRow(jdk + " HttpClient", jdkServer, "io.connectx.samples.JdkHttpClientApp",
                         List.of("http://" + javaHost + ":" + jdkServerPort, count), jdkServerPort, List.of(), javaReply,
                         Expect.SYN_DATA_OR_READ_FIRST, get + "; the server accepts it"),
@@ -213,6 +217,8 @@ class CompatibilityIT {
         List<ClientRow> all = new ArrayList<>(rows);
         // The harmless rows again, now with a cookie for the server's address: the kernel defers the connect.
         all.add(jedis.withCookieFor(redis.host, Expect.HELD, "first=auto holds the first write (a Redis command, not "
+                + "known replay-safe) and sends a plain SYN first"));
+        all.add(lettuce.withCookieFor(redis.host, Expect.HELD, "first=auto holds the first write (Lettuce's HELLO, not "
                 + "known replay-safe) and sends a plain SYN first"));
         all.add(pgjdbc.withCookieFor(postgres.host, Expect.HELD, "first=auto holds the first write (the startup "
                 + "message, not known replay-safe) and sends a plain SYN first"));
