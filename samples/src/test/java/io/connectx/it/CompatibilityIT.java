@@ -288,6 +288,8 @@ class CompatibilityIT {
         String output = withAgent.stdout() + withAgent.stderr();
         assertEquals(0, withAgent.exitCode(), "with the agent: " + output);
         assertEquals(expected, replies(withAgent), "with the agent: " + output);
+        // The rows on Netty's native transport: their apps say which transport they run on.
+        assertTrue(withAgent.lines("transport ").stream().allMatch("transport epoll=true"::equals), output);
         assertEquals(List.of(), withAgent.stderr().lines().filter(l -> l.startsWith("connectx:")).toList(),
                 "the agent complained: " + output);
         Map<String, Long> mbean = mbean(withAgent);
