@@ -1,5 +1,6 @@
 package io.connectx.agent;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -17,13 +25,28 @@ import net.bytebuddy.jar.asm.commons.ClassRemapper;
 import net.bytebuddy.jar.asm.commons.Remapper;
 import org.junit.jupiter.api.Test;
 
-/** The Netty hook family against Netty's own class files (4.2 on this class path), as the agent checks them. */
+/** The Netty hook family against Netty's own class files (4.2 on the class path, 4.1 copied by the build), as the agent checks them. */
 class NettyInstrumentationTest {
     private static final String SHADED = "io/grpc/netty/shaded/io/netty";
 
     @Test
     void everyHookPointIsFoundInNetty() {
         assertNull(NettyInstrumentation.mismatch(getClass().getClassLoader(), "io/netty"));
+    }
+
+    @Test
+    void everyHookPointIsFoundInNetty41() throws IOException {
+        Path dir = Path.of("target", "netty-4.1");
+        List<URL> jars = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+                jars.add(jar.toUri().toURL());
+            }
+        }
+        assertEquals(2, jars.size(), "the build copies Netty 4.1's unix-common and classes-epoll into " + dir);
+        try (URLClassLoader netty41 = new URLClassLoader(jars.toArray(new URL[0]), null)) {
+            assertNull(NettyInstrumentation.mismatch(netty41, "io/netty"));
+        }
     }
 
     @Test
