@@ -57,6 +57,9 @@ final class AgentStarter {
             }
             HookInstaller.install(inst, sockets, libc, MetricsRegistration.hookPoints());
             running = sockets;
+            if (FastOpenPlatforms.current() == FastOpenPlatforms.Kind.LINUX) {
+                NettyInstrumentation.install(inst); // Netty's epoll transport exists on Linux only
+            }
             ReadFirstDoor.open(new ReadFirstGuard());
             if (fromPremain) {
                 JvmWideSelectorProvider.install();

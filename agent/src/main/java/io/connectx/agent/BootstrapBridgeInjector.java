@@ -43,8 +43,13 @@ final class BootstrapBridgeInjector {
      * (java.base) and the platform-server bridge into {@code sun.management} (java.management), packages the
      * application's module can neither call nor reflect on.
      */
+    /**
+     * Netty's bridge is not relocated: it goes into the bootstrap loader's unnamed module, which Netty's class
+     * loaders reach, and only it is given {@code sun.nio.ch} (NettyInstrumentation).
+     */
+    static final String NETTY_BRIDGE = "io.connectx.nettybridge.NettySocketBridge";
     static final String[] BRIDGE_CLASSES = {"io.connectx.bootstrap.SocketHooks", BRIDGE,
-        "io.connectx.bootstrap.SocketHookBridge$Seal", "io.connectx.bootstrap.PlatformServerBridge"};
+        "io.connectx.bootstrap.SocketHookBridge$Seal", "io.connectx.bootstrap.PlatformServerBridge", NETTY_BRIDGE};
     private static final String UNSAFE = "jdk/internal/misc/Unsafe";
     private static final String DEFINER = "io/connectx/agent/BootstrapBridgeDefiner";
 

@@ -54,6 +54,7 @@ final class Doctor {
         boolean linux = checkOs();
         int bits = checkSysctl();
         boolean hooks = checkJdk();
+        reportNetty();
         boolean jna = checkJna();
         boolean proven = false;
         if (linux && hooks && jna && (bits & KernelFastOpen.CLIENT) != 0) {
@@ -110,6 +111,13 @@ final class Doctor {
                     + " probe need it; " + FIX_SYSCTL);
         }
         return bits;
+    }
+
+    /** Netty is in the application, not here: what the agent does with it is said, not checked. */
+    private void reportNetty() {
+        line("INFO", "netty", "Netty's epoll transport (4.1.100 to 4.2, shaded copies too) is hooked as it loads, in the"
+                + " application's JVM; a copy whose shapes differ is left alone with one line; io_uring and kqueue run plain"
+                + " (docs/netty.md)");
     }
 
     private boolean checkJdk() {

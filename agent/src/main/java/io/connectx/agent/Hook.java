@@ -265,6 +265,152 @@ enum Hook {
             m.callBridge("afterListen", "(Ljava/io/FileDescriptor;)V");
         }
     },
+    /**
+     * Netty's {@code Socket.connect(SocketAddress)}, returning boolean (true connected, false in progress):
+     * set up for Fast Open on entry when admitted, and its result replaced on exit as for the JDK.
+     */
+    NETTY_CONNECT(true) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadNettyFd();
+            m.loadArgument(0);
+            m.callNettyBridge("beforeConnect", "(ILjava/net/SocketAddress;)Z");
+            m.storeFlag();
+        }
+
+        @Override
+        void returned(HookedMethod m) {
+            MethodVisitor out = m.out();
+            Label done = new Label();
+            m.loadFlag();
+            out.visitJumpInsn(IFEQ, done);
+            m.loadNettyFd();
+            m.loadArgument(0);
+            m.callNettyBridge("afterConnect", "(ZILjava/net/SocketAddress;)Z");
+            out.visitLabel(done);
+            m.frame(true, INTEGER);
+        }
+    },
+    /** Netty's reads, returning the count (int): {@code read}, {@code readAddress}, {@code recv}, {@code recvAddress}. */
+    NETTY_READ(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadNettyFd();
+            m.callNettyBridge("beforeRead", "(I)V");
+        }
+
+        @Override
+        void returned(HookedMethod m) {
+            m.out().visitInsn(DUP);
+            m.out().visitInsn(I2L);
+            m.loadNettyFd();
+            m.callNettyBridge("readReturned", "(JI)V");
+        }
+
+        @Override
+        boolean catchesThrown() {
+            return true;
+        }
+
+        @Override
+        void thrown(HookedMethod m) {
+            m.loadNettyFd();
+            m.out().visitInsn(SWAP);
+            m.callNettyBridge("readThrew", "(ILjava/lang/Throwable;)V");
+        }
+    },
+    /** {@code write(ByteBuffer, int pos, int limit)} and {@code send(...)}. */
+    NETTY_WRITE_BUFFER(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadNettyFd();
+            m.loadArgument(0);
+            m.loadArgument(1);
+            m.loadArgument(2);
+            m.callNettyBridge("beforeWrite", "(ILjava/nio/ByteBuffer;II)V");
+        }
+    },
+    /** {@code writeAddress(long address, int pos, int limit)} and {@code sendAddress(...)}. */
+    NETTY_WRITE_ADDRESS(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadNettyFd();
+            m.loadArgument(0);
+            m.loadArgument(1);
+            m.loadArgument(2);
+            m.callNettyBridge("beforeWriteAddress", "(IJII)V");
+        }
+    },
+    /** {@code writev(ByteBuffer[], int offset, int length, long maxBytes)}. */
+    NETTY_WRITEV(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadNettyFd();
+            m.loadArgument(0);
+            m.loadArgument(1);
+            m.loadArgument(2);
+            m.callNettyBridge("beforeWritev", "(I[Ljava/nio/ByteBuffer;II)V");
+        }
+    },
+    /** {@code writevAddresses(long iov, int count)}. */
+    NETTY_WRITEV_ADDRESSES(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadNettyFd();
+            m.loadArgument(0);
+            m.loadArgument(1);
+            m.callNettyBridge("beforeWritevAddresses", "(IJI)V");
+        }
+    },
+    /** {@code LinuxSocket.sendFile(...)}: bytes the engine cannot judge, so never in the SYN. */
+    NETTY_OPAQUE_WRITE(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadNettyFd();
+            m.callNettyBridge("beforeOpaqueWrite", "(I)V");
+        }
+    },
+    /** {@code Native.splice(fdIn, offIn, fdOut, offOut, len)}: a read of one socket or a write to another, unjudged. */
+    NETTY_SPLICE(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadArgument(0);
+            m.callNettyBridge("beforeOpaqueWrite", "(I)V");
+            m.loadArgument(2);
+            m.callNettyBridge("beforeOpaqueWrite", "(I)V");
+        }
+    },
+    /** {@code Native.epollCtlAdd/epollCtlMod(int epfd, int fd, int flags)}. */
+    NETTY_INTEREST(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadArgument(1);
+            m.loadArgument(2);
+            m.callNettyBridge("beforeInterest", "(II)V");
+        }
+    },
+    NETTY_CLOSE(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadNettyFd();
+            m.callNettyBridge("closed", "(I)V");
+        }
+    },
+    /** {@code Socket.accept(byte[])}, returning the accepted descriptor (-1 for none yet). */
+    NETTY_ACCEPT(false) {
+        @Override
+        void returned(HookedMethod m) {
+            m.out().visitInsn(DUP);
+            m.callNettyBridge("afterAccept", "(I)V");
+        }
+    },
+    NETTY_LISTEN(false) {
+        @Override
+        void returned(HookedMethod m) {
+            m.loadNettyFd();
+            m.callNettyBridge("afterListen", "(I)V");
+        }
+    },
     /** {@code ManagementFactory.getPlatformMBeanServer()}: the server now exists, so the MBean can join it. */
     PLATFORM_SERVER_CREATED(false) {
         @Override
@@ -275,6 +421,8 @@ enum Hook {
     };
 
     static final String BRIDGE = "io/connectx/bootstrap/SocketHookBridge";
+    /** In the bootstrap loader's unnamed module, which Netty's loaders reach (see NettySocketBridge). */
+    static final String NETTY_BRIDGE = "io/connectx/nettybridge/NettySocketBridge";
     static final String PLATFORM_SERVER_BRIDGE = "io/connectx/bootstrap/PlatformServerBridge";
     private static final String AFTER_READ = "(Ljava/io/FileDescriptor;JLjava/lang/Throwable;)V";
     private static final String AFTER_WRITE = "(Ljava/io/FileDescriptor;Ljava/lang/Throwable;)V";
@@ -295,7 +443,10 @@ enum Hook {
 
     /** The write hooks share their exits: each reports how the write ended. */
     void returned(HookedMethod m) {
-        if (isWrite()) {
+        if (isNettyWrite()) {
+            m.loadNettyFd();
+            m.callNettyBridge("writeReturned", "(I)V");
+        } else if (isWrite()) {
             m.loadFd();
             m.out().visitInsn(ACONST_NULL);
             m.callBridge("afterWrite", AFTER_WRITE);
@@ -303,15 +454,24 @@ enum Hook {
     }
 
     boolean catchesThrown() {
-        return isWrite();
+        return isWrite() || isNettyWrite();
     }
 
     void thrown(HookedMethod m) {
-        if (isWrite()) {
+        if (isNettyWrite()) {
+            m.loadNettyFd();
+            m.out().visitInsn(SWAP);
+            m.callNettyBridge("writeThrew", "(ILjava/lang/Throwable;)V");
+        } else if (isWrite()) {
             m.loadFd();
             m.out().visitInsn(SWAP);
             m.callBridge("afterWrite", AFTER_WRITE);
         }
+    }
+
+    private boolean isNettyWrite() {
+        return this == NETTY_WRITE_BUFFER || this == NETTY_WRITE_ADDRESS || this == NETTY_WRITEV
+                || this == NETTY_WRITEV_ADDRESSES || this == NETTY_OPAQUE_WRITE;
     }
 
     private boolean isWrite() {

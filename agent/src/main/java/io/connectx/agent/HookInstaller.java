@@ -33,7 +33,7 @@ final class HookInstaller {
             throw new IllegalStateException("the bridge was loaded by " + SocketHooks.class.getClassLoader()
                     + " instead of the bootstrap loader");
         }
-        fill(new Hooks(sockets, sockets.handshakes(), libc));
+        fill(new Hooks(sockets, sockets.handshakes(), libc, new NettyDescriptors()));
         try {
             SocketInstrumentation.install(inst, otherPoints);
             sockets.activate();
@@ -60,7 +60,8 @@ final class HookInstaller {
      * calls on a socket the agent does not track yet (connect, listen, accept) first wait for
      * {@link LibcBinding}; the others act only on sockets that connect set up, after the binding.
      */
-    private record Hooks(FastOpenSockets sockets, DeferredHandshakes handshakes, LibcBinding libc) implements SocketHooks {
+    private record Hooks(FastOpenSockets sockets, DeferredHandshakes handshakes, LibcBinding libc, NettyDescriptors netty)
+            implements SocketHooks {
         @Override
         public void tcpConnect() {
             sockets.countTcpConnect();
@@ -145,8 +146,32 @@ final class HookInstaller {
             if (!sockets.checksAccepted() || !libc.await()) {
                 return;
             }
+            if (accepted instanceof Integer nettyFd) {
+                sockets.afterAccept(nettyFd); // a Netty socket's descriptor: no JDK object to record an event for
+                return;
+            }
             sockets.afterAccept(accepted instanceof Channel channel ? FileDescriptors.of(channel)
                     : FileDescriptors.ofSocketImpl(accepted), accepted);
+        }
+
+        @Override
+        public FileDescriptor nettyDescriptor(int fdVal, boolean connecting) {
+            return netty.descriptor(fdVal, connecting);
+        }
+
+        @Override
+        public void nettyForget(int fdVal) {
+            netty.forget(fdVal);
+        }
+
+        @Override
+        public ByteBuffer nativeBytes(long address, int length) {
+            return libc.await() ? NettyDescriptors.bytes(address, length) : null;
+        }
+
+        @Override
+        public ByteBuffer[] nativeIovecs(long address, int count) {
+            return libc.await() ? NettyDescriptors.iovecs(address, count) : null;
         }
 
         @Override

@@ -15,6 +15,7 @@ import static net.bytebuddy.jar.asm.Opcodes.ICONST_0;
 import static net.bytebuddy.jar.asm.Opcodes.ILOAD;
 import static net.bytebuddy.jar.asm.Opcodes.INTEGER;
 import static net.bytebuddy.jar.asm.Opcodes.INVOKESTATIC;
+import static net.bytebuddy.jar.asm.Opcodes.INVOKEVIRTUAL;
 import static net.bytebuddy.jar.asm.Opcodes.IRETURN;
 import static net.bytebuddy.jar.asm.Opcodes.ISTORE;
 import static net.bytebuddy.jar.asm.Opcodes.LCONST_0;
@@ -98,6 +99,16 @@ final class HookedMethod extends MethodVisitor {
 
     void callBridge(String name, String descriptor) {
         mv.visitMethodInsn(INVOKESTATIC, Hook.BRIDGE, name, descriptor, false);
+    }
+
+    /** The int descriptor of the receiver, a Netty unix {@code FileDescriptor}: its public final {@code intValue()}. */
+    void loadNettyFd() {
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "intValue", "()I", false);
+    }
+
+    void callNettyBridge(String name, String descriptor) {
+        mv.visitMethodInsn(INVOKESTATIC, Hook.NETTY_BRIDGE, name, descriptor, false);
     }
 
     void storeFlag() {

@@ -267,6 +267,55 @@ public final class SocketHookBridge {
         }
     }
 
+    /** See {@link SocketHooks#nettyDescriptor}; null with the slot empty or on a fault. */
+    public static FileDescriptor nettyDescriptor(int fdVal, boolean connecting) {
+        SocketHooks h = hooks;
+        if (h != null) {
+            try {
+                return h.nettyDescriptor(fdVal, connecting);
+            } catch (Throwable t) {
+                fault(h, "nettyDescriptor", t);
+            }
+        }
+        return null;
+    }
+
+    public static void nettyForget(int fdVal) {
+        SocketHooks h = hooks;
+        if (h != null) {
+            try {
+                h.nettyForget(fdVal);
+            } catch (Throwable t) {
+                fault(h, "nettyForget", t);
+            }
+        }
+    }
+
+    /** Null with the slot empty or on a fault: the write is then not judged, and its SYN goes without data. */
+    public static ByteBuffer nativeBytes(long address, int length) {
+        SocketHooks h = hooks;
+        if (h != null) {
+            try {
+                return h.nativeBytes(address, length);
+            } catch (Throwable t) {
+                fault(h, "nativeBytes", t);
+            }
+        }
+        return null;
+    }
+
+    public static ByteBuffer[] nativeIovecs(long address, int count) {
+        SocketHooks h = hooks;
+        if (h != null) {
+            try {
+                return h.nativeIovecs(address, count);
+            } catch (Throwable t) {
+                fault(h, "nativeIovecs", t);
+            }
+        }
+        return null;
+    }
+
     private static void fault(SocketHooks h, String hook, Throwable t) {
         try {
             h.fault(hook, t);

@@ -53,8 +53,23 @@ public interface SocketHooks {
 
     void afterListen(FileDescriptor fd);
 
-    /** A connection accepted: the SocketImpl filled in, or the SocketChannel returned. */
+    /** A connection accepted: the SocketImpl filled in, the SocketChannel returned, or a Netty socket's Integer descriptor. */
     void afterAccept(Object accepted);
+
+    /**
+     * The JDK descriptor standing for a Netty socket's int descriptor while the engine may know it: made anew
+     * when {@code connecting} (an admitted connect or a listen), otherwise the one made then, or null.
+     */
+    FileDescriptor nettyDescriptor(int fdVal, boolean connecting);
+
+    /** The Netty socket is closing or was not admitted: its descriptor is forgotten (and marked invalid). */
+    void nettyForget(int fdVal);
+
+    /** A view of {@code length} bytes of native memory at {@code address} (a Netty write's data). */
+    ByteBuffer nativeBytes(long address, int length);
+
+    /** Views of the buffers an array of {@code count} struct iovec at {@code address} points to. */
+    ByteBuffer[] nativeIovecs(long address, int count);
 
     /** A hook threw {@code fault}; the socket operation proceeds as without the agent. Counts and logs it. */
     void fault(String hook, Throwable fault);

@@ -358,6 +358,25 @@ class HookWeaverTest {
         }
 
         @Override
+        public FileDescriptor nettyDescriptor(int fdVal, boolean connecting) {
+            return null;
+        }
+
+        @Override
+        public void nettyForget(int fdVal) {
+        }
+
+        @Override
+        public ByteBuffer nativeBytes(long address, int length) {
+            return null;
+        }
+
+        @Override
+        public ByteBuffer[] nativeIovecs(long address, int count) {
+            return null;
+        }
+
+        @Override
         public void fault(String hook, Throwable fault) {
             calls.add("fault " + hook);
         }

@@ -59,8 +59,19 @@ public final class LinuxFastOpen implements FastOpen {
         return LinuxSockets.localInetPort(fd);
     }
 
+    /**
+     * A listener the application gave a Fast Open queue of its own (Netty's {@code EpollChannelOption.TCP_FASTOPEN},
+     * set before listen) keeps it: skipped.
+     */
     @Override
     public Outcome enableServer(int fd, int queueLength) {
+        try {
+            if (LinuxSockets.intOption(fd, IPPROTO_TCP, TCP_FASTOPEN) > 0) {
+                return Outcome.SKIPPED;
+            }
+        } catch (LastErrorException e) {
+            // not readable: setting it says what the kernel thinks
+        }
         return setTcpOption(fd, TCP_FASTOPEN, queueLength);
     }
 

@@ -50,6 +50,8 @@ class CompatibilityIT {
     static int jettyPort;
     static int plainJdkServerPort;
     static int plainJettyPort;
+    static int reactorServerPort;
+    static int plainReactorServerPort;
     static final List<ChildJvm.Running> JAVA_SERVERS = new ArrayList<>();
     static int rowsDefined;
 
@@ -105,15 +107,19 @@ class CompatibilityIT {
         redis = RedisServer.start(dbHost, db[0]);
         postgres = PostgresServer.start(dbHost, db[1]);
         javaHost = FastOpenSysctl.freshHost();
-        int[] java = freePorts(javaHost, 4);
+        int[] java = freePorts(javaHost, 6);
         jdkServerPort = java[0];
         jettyPort = java[1];
         plainJdkServerPort = java[2];
         plainJettyPort = java[3];
+        reactorServerPort = java[4];
+        plainReactorServerPort = java[5];
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JdkHttpServerApp", jdkServerPort, true));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JettyServerApp", jettyPort, true));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JdkHttpServerApp", plainJdkServerPort, false));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JettyServerApp", plainJettyPort, false));
+        JAVA_SERVERS.add(javaServer("io.connectx.samples.ReactorNettyServerApp", reactorServerPort, true));
+        JAVA_SERVERS.add(javaServer("io.connectx.samples.ReactorNettyServerApp", plainReactorServerPort, false));
         // The first connection to an address fetches its cookie; fetch both now, so each row measures warm connects.
         fetchCookie(webHost, nginx.httpPort);
         fetchCookie(javaHost, jdkServerPort);
@@ -159,6 +165,8 @@ class CompatibilityIT {
         String netty = "Netty " + libraries.getProperty("netty-codec-http") + " (NIO transport)";
         String jdkServer = "com.sun.net.httpserver (" + jdk + ") with the agent's listen";
         String jetty = "Jetty " + libraries.getProperty("jetty-server") + " with the agent's listen";
+        String reactor = "Reactor Netty " + libraries.getProperty("reactor-netty-http");
+        String reactorServer = reactor + " HttpServer (epoll transport) with the agent's listen";
         ClientRow jedis = new ClientRow("Jedis " + libraries.getProperty("jedis"),
                 "redis-server " + LocalServer.packageVersion("redis-server"), "io.connectx.samples.JedisApp",
                 List.of(redis.host, String.valueOf(redis.port), count), redis.port, List.of(),
@@ -172,6 +180,10 @@ class CompatibilityIT {
                 List.of("jdbc:mariadb://" + MariaDbServer.HOST + ":" + MariaDbServer.PORT
                         + "/?user=connectx&password=connectx&connectTimeout=5000&socketTimeout=5000", count),
                 MariaDbServer.PORT, List.of(), queryReply, Expect.NO_COOKIE, "the agent is harmless here");
+        ClientRow lettuce = new ClientRow("Lettuce " + libraries.getProperty("lettuce-core") + " (epoll transport)",
+                "redis-server " + LocalServer.packageVersion("redis-server"), "io.connectx.samples.LettuceApp",
+                List.of(redis.host, String.valueOf(redis.port), count), redis.port, List.of(),
+                i -> "response " + i + " body=value " + i, Expect.NO_COOKIE, "the agent is harmless here");
         List<ClientRow> rows = List.of(
                 new ClientRow(jdk + " HttpClient", nginxHttp, "io.connectx.samples.JdkHttpClientApp", List.of(http, count),
                         nginx.httpPort, List.of(), nginxReply, Expect.SYN_DATA_OR_READ_FIRST, get),
@@ -184,6 +196,13 @@ class CompatibilityIT {
                 new ClientRow(netty, nginxHttp, "io.connectx.samples.NettyHttpClientApp",
                         List.of(nginx.host, String.valueOf(nginx.httpPort), count), nginx.httpPort, List.of(), nginxReply,
                         Expect.SYN_DATA_OR_READ_FIRST, get),
+                new ClientRow(reactor + " HttpClient (epoll transport)", nginxHttp, "io.connectx.samples.ReactorNettyClientApp",
+                        List.of("get", nginx.host, String.valueOf(nginx.httpPort), count), nginx.httpPort, List.of(),
+                        nginxReply, Expect.SYN_DATA_OR_READ_FIRST, get + " (Netty's epoll transport, through the agent's Netty hooks)"),
+                new ClientRow("Vert.x " + libraries.getProperty("vertx-core") + " HttpClient (native transport preferred)",
+                        nginxHttp, "io.connectx.samples.VertxHttpClientApp",
+                        List.of(nginx.host, String.valueOf(nginx.httpPort), count), nginx.httpPort, List.of(), nginxReply,
+                        Expect.SYN_DATA_OR_READ_FIRST, get + " (Netty's epoll transport, through the agent's Netty hooks)"),
                 new ClientRow(jdk + " HttpClient", nginxHttps, "io.connectx.samples.JdkHttpClientApp", List.of(https, count),
                         nginx.httpsPort, nginx.trustOptions(), nginxReply, Expect.SYN_DATA_OR_READ_FIRST, hello),
                 new ClientRow(jdk + " HttpsURLConnection", nginxHttps, "io.connectx.samples.UrlConnectionApp",
@@ -192,7 +211,7 @@ class CompatibilityIT {
                         nginx.httpsPort, nginx.trustOptions(), nginxReply, Expect.SYN_DATA, hello),
                 new ClientRow(okhttp, nginxHttps, "io.connectx.samples.OkHttpApp", List.of(https, count),
                         nginx.httpsPort, nginx.trustOptions(), nginxReply, Expect.SYN_DATA, hello),
-                jedis, pgjdbc, mariadb,
+                jedis, lettuce, pgjdbc, mariadb,
                 new ClientRow(jdk + " HttpClient", jdkServer, "io.connectx.samples.JdkHttpClientApp",
                         List.of("http://" + javaHost + ":" + jdkServerPort, count), jdkServerPort, List.of(), javaReply,
                         Expect.SYN_DATA_OR_READ_FIRST, get + "; the server accepts it"),
@@ -202,6 +221,8 @@ class CompatibilityIT {
         List<ClientRow> all = new ArrayList<>(rows);
         // The harmless rows again, now with a cookie for the server's address: the kernel defers the connect.
         all.add(jedis.withCookieFor(redis.host, Expect.HELD, "first=auto holds the first write (a Redis command, not "
+                + "known replay-safe) and sends a plain SYN first"));
+        all.add(lettuce.withCookieFor(redis.host, Expect.HELD, "first=auto holds the first write (Lettuce's HELLO, not "
                 + "known replay-safe) and sends a plain SYN first"));
         all.add(pgjdbc.withCookieFor(postgres.host, Expect.HELD, "first=auto holds the first write (the startup "
                 + "message, not known replay-safe) and sends a plain SYN first"));
@@ -216,6 +237,8 @@ class CompatibilityIT {
                 () -> recorded(curl, jdkServer, () -> curlRow(jdkServerPort, plainJdkServerPort))));
         tests.add(DynamicTest.dynamicTest(curl + " -> " + jetty,
                 () -> recorded(curl, jetty, () -> curlRow(jettyPort, plainJettyPort))));
+        tests.add(DynamicTest.dynamicTest(curl + " -> " + reactorServer,
+                () -> recorded(curl, reactorServer, () -> curlRow(reactorServerPort, plainReactorServerPort))));
         rowsDefined = tests.size();
         return tests;
     }
@@ -265,6 +288,8 @@ class CompatibilityIT {
         String output = withAgent.stdout() + withAgent.stderr();
         assertEquals(0, withAgent.exitCode(), "with the agent: " + output);
         assertEquals(expected, replies(withAgent), "with the agent: " + output);
+        // The rows on Netty's native transport: their apps say which transport they run on.
+        assertTrue(withAgent.lines("transport ").stream().allMatch("transport epoll=true"::equals), output);
         assertEquals(List.of(), withAgent.stderr().lines().filter(l -> l.startsWith("connectx:")).toList(),
                 "the agent complained: " + output);
         Map<String, Long> mbean = mbean(withAgent);

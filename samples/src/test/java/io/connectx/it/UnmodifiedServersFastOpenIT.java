@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(FastOpenSysctl.class)
 class UnmodifiedServersFastOpenIT {
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"io.connectx.samples.JdkHttpServerApp", "io.connectx.samples.JettyServerApp"})
+    @ValueSource(strings = {"io.connectx.samples.JdkHttpServerApp", "io.connectx.samples.JettyServerApp",
+        "io.connectx.samples.ReactorNettyServerApp", "io.connectx.samples.ReactorNettyNioServerApp"})
     void curlFastOpenIsAcceptedByUnmodifiedHttpServers(String mainClass) throws Exception {
         String host = FastOpenSysctl.freshHost();
         int port = ServerFastOpenIT.freePort(host);
