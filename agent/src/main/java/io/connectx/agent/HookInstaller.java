@@ -109,9 +109,12 @@ final class HookInstaller {
             handshakes.beforeWrite(fd, data, offset, length, writeParker(socket, fd));
         }
 
-        /** Made only for a socket still waiting for its handshake: the common write allocates nothing. */
+        /**
+         * Made only for a socket still waiting for its handshake: the common write allocates nothing. None for
+         * Netty's sockets (no JDK socket): they exist only on Linux, where no write parks.
+         */
         private ParkUntilWritable writeParker(Object socket, FileDescriptor fd) {
-            return handshakes.isTracked(fd) ? JdkPark.of(socket, fd) : null;
+            return socket != null && handshakes.isTracked(fd) ? JdkPark.of(socket, fd) : null;
         }
 
         @Override

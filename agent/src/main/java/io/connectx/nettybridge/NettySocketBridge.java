@@ -20,6 +20,12 @@ import java.nio.channels.SelectionKey;
  * other Netty descriptor each hook costs one map lookup in the agent.
  */
 public final class NettySocketBridge {
+    /**
+     * A Netty socket has no JDK socket to park through. Netty's epoll transport runs only on Linux, where a
+     * write during the handshake waits in the kernel (FastOpen.writesFailUntilEstablished is false there).
+     */
+    private static final Object NO_JDK_SOCKET = null;
+
     /** EPOLLIN (sys/epoll.h). */
     private static final int EPOLLIN = 0x001;
 
@@ -85,7 +91,7 @@ public final class NettySocketBridge {
             view.clear();
             view.limit(limit);
             view.position(position);
-            SocketHookBridge.beforeWrite(descriptor, view);
+            SocketHookBridge.beforeWrite(NO_JDK_SOCKET, descriptor, view);
         }
     }
 
@@ -95,7 +101,7 @@ public final class NettySocketBridge {
         if (descriptor != null && limit > position) {
             ByteBuffer view = SocketHookBridge.nativeBytes(address + position, limit - position);
             if (view != null) {
-                SocketHookBridge.beforeWrite(descriptor, view);
+                SocketHookBridge.beforeWrite(NO_JDK_SOCKET, descriptor, view);
             } else {
                 SocketHookBridge.beforeRead(descriptor); // not judged: never in the SYN
             }
@@ -105,7 +111,7 @@ public final class NettySocketBridge {
     public static void beforeWritev(int fd, ByteBuffer[] data, int offset, int length) throws IOException {
         FileDescriptor descriptor = SocketHookBridge.nettyDescriptor(fd, false);
         if (descriptor != null) {
-            SocketHookBridge.beforeWrite(descriptor, data, offset, length);
+            SocketHookBridge.beforeWrite(NO_JDK_SOCKET, descriptor, data, offset, length);
         }
     }
 
@@ -115,7 +121,7 @@ public final class NettySocketBridge {
         if (descriptor != null && count > 0) {
             ByteBuffer[] views = SocketHookBridge.nativeIovecs(iov, count);
             if (views != null) {
-                SocketHookBridge.beforeWrite(descriptor, views, 0, views.length);
+                SocketHookBridge.beforeWrite(NO_JDK_SOCKET, descriptor, views, 0, views.length);
             } else {
                 SocketHookBridge.beforeRead(descriptor); // not judged: never in the SYN
             }
