@@ -50,7 +50,7 @@ public final class LinuxFastOpen implements FastOpen {
                 return unsupportedByText(e) ? Outcome.UNSUPPORTED : Outcome.SKIPPED;
             }
         }
-        return setTcpOption(fd, TCP_FASTOPEN_CONNECT, 1);
+        return Jna.setTcpOption(fd, TCP_FASTOPEN_CONNECT, 1);
     }
 
     @Override
@@ -112,22 +112,12 @@ public final class LinuxFastOpen implements FastOpen {
 
     @Override
     public Outcome enableServer(int fd, int queueLength) {
-        return setTcpOption(fd, TCP_FASTOPEN, queueLength);
+        return Jna.setTcpOption(jna(fd), TCP_FASTOPEN, queueLength);
     }
 
     @Override
     public Outcome setListenerKey(int fd, byte[] key) {
-        try {
-            LinuxSockets.setFastOpenKey(jna(fd), key);
-            return Outcome.ENABLED;
-        } catch (LastErrorException e) {
-            return switch (e.getErrorCode()) {
-                // ENOPROTOOPT: older than Linux 4.20. EINVAL: the only length check in do_tcp_setsockopt, so a
-                // kernel that predates backup keys refusing 32 bytes.
-                case Errno.ENOPROTOOPT, Errno.EINVAL -> Outcome.UNSUPPORTED;
-                default -> Outcome.SKIPPED;
-            };
-        }
+        return Jna.setListenerKey(jna(fd), key);
     }
 
     @Override
@@ -135,24 +125,9 @@ public final class LinuxFastOpen implements FastOpen {
         LinuxSockets.bindToDevice(jna(fd), name);
     }
 
-    private static Outcome setTcpOption(int fd, int option, int value) {
-        try {
-            LinuxSockets.setIntOption(jna(fd), IPPROTO_TCP, option, value);
-            return Outcome.ENABLED;
-        } catch (LastErrorException e) {
-            return switch (e.getErrorCode()) {
-                // Kernel older than the option, Fast Open off in the sysctl, or the option unknown
-                // (the fallbacks tfo-go and Netty meet in the field).
-                case Errno.ENOPROTOOPT, Errno.EOPNOTSUPP, Errno.EPIPE -> Outcome.UNSUPPORTED;
-                // The socket is not in a state that takes the option (already connected, say).
-                default -> Outcome.SKIPPED;
-            };
-        }
-    }
-
     /**
      * The kernel's refusal of a Fast Open option, from the JDK's message (Net.c handleSocketError keeps only the
-     * C library's text): ENOPROTOOPT, EOPNOTSUPP or EPIPE, as in {@link #setTcpOption}.
+     * C library's text): ENOPROTOOPT, EOPNOTSUPP or EPIPE, as in {@link Jna#setTcpOption}.
      */
     static boolean unsupportedByText(IOException e) {
         String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
@@ -174,5 +149,40 @@ public final class LinuxFastOpen implements FastOpen {
             throw new IllegalStateException("JNA could not bind libc: " + LinuxSockets.unavailabilityCause());
         }
         return fd;
+    }
+
+    /**
+     * The calls that catch JNA's LastErrorException, in a class of their own: the verifier loads the classes
+     * of a method's exception handlers with its class, and LinuxFastOpen must load no JNA class on the JDK path.
+     */
+    private static final class Jna {
+        static Outcome setTcpOption(int fd, int option, int value) {
+            try {
+                LinuxSockets.setIntOption(fd, IPPROTO_TCP, option, value);
+                return Outcome.ENABLED;
+            } catch (LastErrorException e) {
+                return switch (e.getErrorCode()) {
+                    // Kernel older than the option, Fast Open off in the sysctl, or the option unknown
+                    // (the fallbacks tfo-go and Netty meet in the field).
+                    case Errno.ENOPROTOOPT, Errno.EOPNOTSUPP, Errno.EPIPE -> Outcome.UNSUPPORTED;
+                    // The socket is not in a state that takes the option (already connected, say).
+                    default -> Outcome.SKIPPED;
+                };
+            }
+        }
+
+        static Outcome setListenerKey(int fd, byte[] key) {
+            try {
+                LinuxSockets.setFastOpenKey(fd, key);
+                return Outcome.ENABLED;
+            } catch (LastErrorException e) {
+                return switch (e.getErrorCode()) {
+                    // ENOPROTOOPT: older than Linux 4.20. EINVAL: the only length check in do_tcp_setsockopt, so a
+                    // kernel that predates backup keys refusing 32 bytes.
+                    case Errno.ENOPROTOOPT, Errno.EINVAL -> Outcome.UNSUPPORTED;
+                    default -> Outcome.SKIPPED;
+                };
+            }
+        }
     }
 }
