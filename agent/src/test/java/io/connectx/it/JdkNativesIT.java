@@ -28,10 +28,17 @@ class JdkNativesIT {
 
     @Test
     void byDefaultTheConnectPathRunsOnTheJdksNativesAndJnaIsNeverLoaded() throws Exception {
-        Run run = run(null);
+        Run run = run();
         assertEquals("", run.result.stderr(), "nothing printed, on JDK 24+ too\n" + run);
         List<String> jna = run.jnaClasses();
         assertEquals(List.of(), jna, "JNA classes the agent loaded\n" + run);
+    }
+
+    @Test
+    void withJnaUnusableTheConnectPathStillCarriesSynDataAndSaysNothing() throws Exception {
+        Run run = run(OperabilityIT.JNA_UNLOADABLE.toArray(new String[0]));
+        assertEquals("", run.result.stderr(), run.toString());
+        assertEquals(List.of(), run.jnaClasses(), run.toString());
     }
 
     @Test
@@ -41,16 +48,14 @@ class JdkNativesIT {
         assertTrue(run.result.stderr().lines().noneMatch(l -> l.startsWith("connectx:")), "no line of the agent\n" + run);
     }
 
-    private static Run run(String extraArg) throws Exception {
+    private static Run run(String... extraArgs) throws Exception {
         String host = FastOpenSysctl.freshHost();
         Path classLog = Files.createTempFile("class-load", ".log");
         try (FastOpenTestServer server = FastOpenTestServer.start(host);
                 FastOpenTestServer greeter = FastOpenTestServer.start(host, FastOpenTestServer.Behaviour.GREET)) {
             ChildJvm child = new ChildJvm().agent("dest=" + host + ":*;first=always")
                     .args("-Xlog:class+load=info:file=" + classLog);
-            if (extraArg != null) {
-                child.args(extraArg);
-            }
+            child.args(extraArgs);
             child.args("-cp", ChildJvm.TEST_CLASSES.toString(), ConnectingApp.class.getName(), host,
                     String.valueOf(server.port()), String.valueOf(greeter.port()), String.valueOf(COUNT));
             ChildJvm.Result result = child.run();
