@@ -138,7 +138,14 @@ public final class JdkSocketNatives {
      */
     public static void sendNothing(int fd) throws IOException {
         FileDescriptor descriptor = FileDescriptors.wrap(fd);
-        boolean blocking = (FileStatusFlags.of(fd) & O_NONBLOCK) == 0;
+        int flags;
+        try {
+            flags = FileStatusFlags.of(fd);
+        } catch (IOException e) {
+            sendNothingWithoutFlags(fd, descriptor);
+            return;
+        }
+        boolean blocking = (flags & O_NONBLOCK) == 0;
         try {
             if (blocking) {
                 CONFIGURE_BLOCKING.invokeExact(descriptor, false);
@@ -150,6 +157,25 @@ public final class JdkSocketNatives {
                     CONFIGURE_BLOCKING.invokeExact(descriptor, true);
                 }
             }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * No /proc to read the mode from (a sandbox without procfs): JNA's send with MSG_DONTWAIT when JNA binds;
+     * otherwise the JDK's send as it is, which on a blocking socket waits for the handshake but starts it, so
+     * that a read-first protocol never hangs.
+     */
+    private static void sendNothingWithoutFlags(int fd, FileDescriptor descriptor) throws IOException {
+        if (LinuxSockets.isAvailable()) {
+            LinuxSockets.startHandshake(fd);
+            return;
+        }
+        try {
+            int ignored = (int) SEND.invokeExact(descriptor, 0L, 0);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

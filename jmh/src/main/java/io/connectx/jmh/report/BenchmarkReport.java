@@ -125,8 +125,8 @@ public final class BenchmarkReport {
             }
             line("");
         }
-        goals.add(new String[] {"TTFB, agent warm / plain, RTT ≥ 20 ms (Socket and HttpClient, worst)", "≤ 0.55",
-            String.format(Locale.ROOT, "%.2f", worstWarm), verdict(worstWarm > 0 && worstWarm <= 0.55)});
+        goals.add(new String[] {"TTFB, agent warm / plain, RTT ≥ 20 ms (Socket and HttpClient, worst)", "≤ 0.53",
+            String.format(Locale.ROOT, "%.2f", worstWarm), verdict(worstWarm > 0 && worstWarm <= 0.53)});
 
         line("### Delayer accuracy");
         line("");
@@ -218,7 +218,8 @@ public final class BenchmarkReport {
         line("## Native calls on the connect path (JMH)");
         line("");
         line("`NativeCallBenchmark`: `setsockopt(TCP_FASTOPEN_CONNECT)` and `getsockopt(SO_TYPE)` on an unconnected "
-            + "socket, through JNA direct mapping (`LinuxSockets`, as shipped) and through JNA interface mapping.");
+            + "socket, through JNA direct mapping (`LinuxSockets`, the fallback where the JDK's own natives are not usable) "
+            + "and through JNA interface mapping, which the project does not use.");
         line("");
         line("| call | direct mapping (ns/op) | interface mapping (ns/op) | interface / direct |");
         line("|---|---|---|---|");
