@@ -11,7 +11,7 @@ import java.util.List;
  * The JDK's own socket natives in {@code sun.nio.ch}, for the Linux connect path: JNI functions the JDK has
  * loaded already, so using them extracts no library and raises no restricted-method warning (JDK 24+, JEP 472),
  * and each costs a JNI call instead of JNA's marshalling. Resolved together the first time this class is used,
- * each by its exact name and type, checked on JDK 17.0.15 and Temurin 25.0.3; when any one is missing or has
+ * each by its exact name and type, checked on OpenJDK 17.0.21 and Temurin 25.0.3; when any one is missing or has
  * another shape (another JDK), none is used: {@link #isAvailable()} is false, {@link #unavailabilityCause()}
  * says why, and the caller uses JNA instead. Needs {@code sun.nio.ch} open to this module (the agent opens it;
  * tests pass {@code --add-opens}). {@code -Dconnectx.test.natives=jna} refuses them, to test the JNA path.
