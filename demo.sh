@@ -58,7 +58,7 @@ client() { # label, then the java options before -cp
 
 # The sample's line protocol is safe to replay, so it says first=always. By default (first=auto) only a
 # TLS ClientHello or an HTTP GET, HEAD or OPTIONS rides in the SYN; anything else waits for the handshake.
-AGENT_ARGS="dest=*:$PORT;first=always"
+AGENT_ARGS="dest=127.0.0.1:$PORT;first=always" # loopback named: * leaves this host's own addresses out
 echo "== client: java -cp $APP io.connectx.samples.RequestClient 127.0.0.1 $PORT $COUNT"
 echo "   without the agent, then with -javaagent:$AGENT=$AGENT_ARGS"
 client "without agent"

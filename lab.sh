@@ -245,7 +245,7 @@ in_ns "${JMH[@]}" FreshConnectionBenchmark -jvmArgsAppend "-javaagent:$PWD/$AGEN
     -rf json -rff "$OUT/loopback-admitted.json"
 echo "== JMH micro: DestinationPolicyBenchmark -prof gc, NativeCallBenchmark"
 "${JMH[@]}" DestinationPolicyBenchmark -prof gc -rf json -rff "$OUT/policy.json"
-"${JMH[@]}" NativeCallBenchmark -rf json -rff "$OUT/native.json"
+"${JMH[@]}" NativeCallBenchmark -prof gc -rf json -rff "$OUT/native.json"
 echo "== start-up: StartupProbe with and without the agent"
 "$JAVA" -cp "$BENCH" io.connectx.jmh.lab.StartupCost "$JAVA" "$BENCH" "$PWD/$AGENT" "dest=*:443" "${STARTUP_RUNS:-21}" "$OUT/startup.csv"
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}

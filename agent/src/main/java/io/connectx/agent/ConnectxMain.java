@@ -56,7 +56,10 @@ public final class ConnectxMain {
         printSettings(true);
         System.out.println("""
 
-                proof: nstat -az | grep FastOpen; the MBean io.connectx:type=FastOpen; summary=true""");
+                proof: nstat -az | grep FastOpen; the MBean io.connectx:type=FastOpen; summary=true
+
+                test settings (system properties, for testing connectx itself):
+                  -Dconnectx.test.natives=jna   the Linux connect path uses JNA instead of the JDK's own natives""");
         return 0;
     }
 }

@@ -1,14 +1,18 @@
 package io.connectx.agent;
 
+import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.FastOpenPlatforms;
 import io.connectx.provider.FastOpenSockets;
+import io.connectx.sys.JdkSocketNatives;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * JNA's binding of libc, made the first time a hook needs a native call, on that hook's thread: never on
- * the start-up path. Loading JNA there would cost every application's start-up, even one that never makes
+ * The native calls of the connect path, bound the first time a hook needs one, on that hook's thread: never on
+ * the start-up path. On Linux those are the JDK's own natives ({@code io.connectx.sys.JdkSocketNatives}), all
+ * resolved or none, and JNA's binding of libc only when they are not; JNA is not loaded otherwise until a
+ * feature that needs it runs (the SYN-data proof, listeners, doctor). Loading JNA there would cost every application's start-up, even one that never makes
  * an admitted connect, and JNA's {@code Native} initialiser gets a {@code java.util.logging.Logger}, which
  * fixes the JVM's LogManager before the application's {@code main} could choose its own. Other threads that need the binding meanwhile wait for it,
  * bounded, and leave their socket plain when it is late or failed.
@@ -57,6 +61,11 @@ final class LibcBinding {
         try {
             failure = FastOpenPlatforms.bindingFailure(platform);
             bound = failure == null;
+            if (bound && platform == FastOpenPlatforms.Kind.LINUX && !JdkSocketNatives.isAvailable()
+                    && ConnectxLog.isEnabled(ConnectxLog.Level.DEBUG)) {
+                ConnectxLog.debug("the JDK's own socket natives are not usable here (" + JdkSocketNatives.unavailabilityCause()
+                        + "); connects use JNA");
+            }
         } catch (Throwable t) {
             failure = "JNA could not bind the C library: " + t;
         } finally {

@@ -10,7 +10,8 @@ import java.util.Locale;
  */
 public enum Setting {
     DEST("dest", "*:443,*:8443", "destinations whose connections use Fast Open: HOST:PORT,... where HOST is *,"
-            + " an IPv4 address, [IPv6] or a CIDR block, and PORT a number or *"),
+            + " an IPv4 address, [IPv6] or a CIDR block, and PORT a number or *; * leaves out loopback and this host's"
+            + " own addresses, where Fast Open saves nothing: name them (127.0.0.1:*, [::1]:*) to admit them"),
     FIRST("first", "auto", "which first writes ride in the SYN: auto (TLS ClientHello, HTTP GET/HEAD/OPTIONS),"
             + " always or never"),
     LISTEN("listen", "(none)", "listening ports that accept Fast Open: PORT,... or *"),

@@ -12,7 +12,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class AgentConfigTest {
-    private static final InetAddress ADDR = InetAddress.getLoopbackAddress();
+    /** TEST-NET-1 (RFC 5737): not this host's, so {@code *} admits it (it leaves loopback and own addresses out). */
+    private static final InetAddress ADDR = testNet();
+
+    private static InetAddress testNet() {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static Properties props(String... kv) {
         Properties p = new Properties();

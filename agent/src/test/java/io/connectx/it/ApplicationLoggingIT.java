@@ -20,7 +20,7 @@ class ApplicationLoggingIT {
         for (boolean agent : List.of(false, true)) {
             ChildJvm jvm = new ChildJvm();
             if (agent) {
-                jvm.agent("dest=*:*;first=always");
+                jvm.agent("dest=127.0.0.0/8:*;first=always");
             }
             ChildJvm.Result r = jvm.args("-cp", ChildJvm.TEST_CLASSES.toString(), OwnLogManagerApp.class.getName(),
                     "set-in-main").run();
@@ -36,7 +36,7 @@ class ApplicationLoggingIT {
         for (boolean agent : List.of(false, true)) {
             ChildJvm jvm = new ChildJvm().args("-Djava.util.logging.manager=" + OWN);
             if (agent) {
-                jvm.agent("dest=*:*;first=always");
+                jvm.agent("dest=127.0.0.0/8:*;first=always");
             }
             ChildJvm.Result r = jvm.args("-cp", ChildJvm.TEST_CLASSES.toString(), OwnLogManagerApp.class.getName()).run();
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());

@@ -45,7 +45,7 @@ class DarwinPathIT {
     @ValueSource(strings = {"socket", "socket-timeout", "channel-blocking", "channel-selector", "httpclient"})
     void clientApisCarrySynDataAckedAfterTheCookieFetch(String mode) throws Exception {
         boolean http = mode.equals("httpclient");
-        ClientFastOpenIT.Run run = ClientFastOpenIT.probe(mode, port -> "dest=*:" + port + (http ? "" : ";first=always") + DARWIN,
+        ClientFastOpenIT.Run run = ClientFastOpenIT.probe(mode, port -> "dest=127.0.0.0/8:" + port + (http ? "" : ";first=always") + DARWIN,
                 true);
         assertEquals(0, run.result().exitCode(), run.toString());
         assertEquals(ClientFastOpenIT.COUNT, run.result().lines("conn ").stream().filter(l -> l.contains("reply=ok")).count(),
@@ -65,7 +65,7 @@ class DarwinPathIT {
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host, Behaviour.GREET)) {
             ChildJvm.Result r = HandshakeSafetyIT.probe(mode, host, server.port(), HandshakeSafetyIT.COUNT,
-                    "dest=*:" + server.port() + ";first=always" + DARWIN);
+                    "dest=127.0.0.0/8:" + server.port() + ";first=always" + DARWIN);
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
             List<String> conns = r.lines("conn ");
             assertEquals(HandshakeSafetyIT.COUNT, conns.size(), r.stdout());
@@ -82,7 +82,7 @@ class DarwinPathIT {
         int count = HandshakeSafetyIT.COUNT;
         try (FastOpenTestServer server = FastOpenTestServer.start(host, Behaviour.ANSWER)) {
             TcpExtCounters before = TcpExtCounters.read();
-            ChildJvm.Result r = HandshakeSafetyIT.probe("post", host, server.port(), count, "dest=*:" + server.port() + DARWIN);
+            ChildJvm.Result r = HandshakeSafetyIT.probe("post", host, server.port(), count, "dest=127.0.0.0/8:" + server.port() + DARWIN);
             long active = TcpExtCounters.read().since(before, TcpExtCounters.ACTIVE);
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
             List<FastOpenTestServer.Accepted> accepted = server.accepted(count);
@@ -104,7 +104,7 @@ class DarwinPathIT {
         int port;
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
             port = server.port();
-            ChildJvm.Result warm = HandshakeSafetyIT.probe("get", host, port, 2, "dest=*:" + port + DARWIN);
+            ChildJvm.Result warm = HandshakeSafetyIT.probe("get", host, port, 2, "dest=127.0.0.0/8:" + port + DARWIN);
             assertEquals(0, warm.exitCode(), warm.stdout() + warm.stderr());
         }
         // xnu's connectx defers every admitted connect, cookie or not; the engine keeps it deferred only for a
@@ -112,7 +112,7 @@ class DarwinPathIT {
         // runs over Linux, which defers only with a cookie: the warm-up fetched it. The refusal then surfaces at
         // the first I/O, and TCP_CONNECTION_INFO (no RTT sample, no options from a SYN-ACK) types it.
         ChildJvm.Result r = HandshakeSafetyIT.probe(mode, host, port, 1,
-                "dest=*:" + port + ";first=always;listen=" + port + DARWIN, "learn");
+                "dest=127.0.0.0/8:" + port + ";first=always;listen=" + port + DARWIN, "learn");
         String line = r.lines("conn 1 ").get(0);
         assertTrue(line.contains("error=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
         assertTrue(!line.contains("step=connect"), "the connect itself was deferred: " + line);
@@ -129,14 +129,14 @@ class DarwinPathIT {
         int port;
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
             port = server.port();
-            assertEquals(0, HandshakeSafetyIT.probe("get", host, port, 2, "dest=*:" + port + DARWIN).exitCode(), "the cookie");
+            assertEquals(0, HandshakeSafetyIT.probe("get", host, port, 2, "dest=127.0.0.0/8:" + port + DARWIN).exitCode(), "the cookie");
         }
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closed = s.getLocalPort();
         }
         for (int p : new int[] {port, closed}) {
-            ChildJvm.Result r = HandshakeSafetyIT.probe("probe", host, p, 1, "dest=*:*" + DARWIN);
+            ChildJvm.Result r = HandshakeSafetyIT.probe("probe", host, p, 1, "dest=127.0.0.0/8:*" + DARWIN);
             String line = r.lines("conn 1 ").get(0);
             assertTrue(line.contains("error=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
             assertOnlyTheStartUpLine(r.stderr(), r.stdout() + r.stderr());
@@ -156,7 +156,7 @@ class DarwinPathIT {
             port = s.getLocalPort();
         }
         ChildJvm.Result r = HandshakeSafetyIT.probe("blackhole-timed", host, port, 1,
-                "dest=*:" + port + ";listen=" + port + DARWIN);
+                "dest=127.0.0.0/8:" + port + ";listen=" + port + DARWIN);
         String line = r.lines("conn 1 ").get(0);
         assertTrue(line.contains("error=java.net.SocketTimeoutException: Connect timed out"), line + "\n" + r.stderr());
         assertTrue(!line.contains("step=connect"), "the connect itself was deferred: " + line);
@@ -174,7 +174,7 @@ class DarwinPathIT {
     @Test
     void aFailureAfterTheRequestWasDeliveredIsTheJdksOwn() throws Exception {
         int port = LossyPathIT.PORT;
-        String agent = "dest=*:" + port + DARWIN;
+        String agent = "dest=127.0.0.0/8:" + port + DARWIN;
         try (NetworkLab lab = NetworkLab.create()) {
             try (ChildJvm.Running warm = LossyPathIT.server(lab, 2, "listen=" + port)) {
                 assertEquals(0, lab.jvm().args(ChildJvm.OPENS).agent(agent).args("-cp", ChildJvm.TEST_CLASSES.toString(),

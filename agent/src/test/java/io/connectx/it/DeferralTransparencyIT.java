@@ -29,7 +29,7 @@ class DeferralTransparencyIT {
     void anAsynchronousChannelReadingFirstGetsTheGreeting() throws Exception {
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host, Behaviour.GREET)) {
-            ChildJvm.Result r = HandshakeSafetyIT.probe("async-greet", host, server.port(), COUNT, "dest=*:" + server.port());
+            ChildJvm.Result r = HandshakeSafetyIT.probe("async-greet", host, server.port(), COUNT, "dest=127.0.0.0/8:" + server.port());
             assertEquals(COUNT, r.lines("conn ").size(), r.stdout() + r.stderr());
             for (String conn : r.lines("conn ")) {
                 assertTrue(conn.contains("greeting=HELLO"), conn + "\n" + r.stdout());
@@ -42,7 +42,7 @@ class DeferralTransparencyIT {
     void anAsynchronousChannelsPostNeverRidesInTheSyn() throws Exception {
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
-            ChildJvm.Result r = HandshakeSafetyIT.probe("async-post", host, server.port(), COUNT, "dest=*:" + server.port());
+            ChildJvm.Result r = HandshakeSafetyIT.probe("async-post", host, server.port(), COUNT, "dest=127.0.0.0/8:" + server.port());
             List<Accepted> accepted = server.accepted(COUNT);
             assertEquals(Collections.nCopies(COUNT, false), accepted.stream().map(Accepted::synData).toList(), r.stdout());
             for (int i = 1; i <= COUNT; i++) {
@@ -73,13 +73,13 @@ class DeferralTransparencyIT {
         int port = LossyPathIT.PORT;
         try (NetworkLab lab = NetworkLab.create()) {
             try (ChildJvm.Running warm = LossyPathIT.server(lab, 2, "listen=" + port)) {
-                assertEquals(0, lab.jvm().args(ChildJvm.OPENS).agent("dest=*:" + port).args("-cp",
+                assertEquals(0, lab.jvm().args(ChildJvm.OPENS).agent("dest=127.0.0.0/8:" + port).args("-cp",
                         ChildJvm.TEST_CLASSES.toString(), SafetyProbe.class.getName(), "get", LossyPathIT.HOST,
                         String.valueOf(port), "2").run().exitCode(), "warm-up: the cookie");
             }
             lab.silenceAfterHandshake(port, 40002);
             try (ChildJvm.Running server = LossyPathIT.server(lab, 2, "listen=" + port)) {
-                ChildJvm.Result r = lab.jvm().args(ChildJvm.OPENS).agent("dest=*:" + port).args("-cp",
+                ChildJvm.Result r = lab.jvm().args(ChildJvm.OPENS).agent("dest=127.0.0.0/8:" + port).args("-cp",
                         ChildJvm.TEST_CLASSES.toString(), SafetyProbe.class.getName(), "silent-after-request",
                         LossyPathIT.HOST, String.valueOf(port), "2").run();
                 String line = r.lines("conn 2 ").get(0);
@@ -98,14 +98,14 @@ class DeferralTransparencyIT {
         int port;
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
             port = server.port();
-            assertEquals(0, HandshakeSafetyIT.probe("get", host, port, 2, "dest=*:" + port).exitCode(), "the cookie");
+            assertEquals(0, HandshakeSafetyIT.probe("get", host, port, 2, "dest=127.0.0.0/8:" + port).exitCode(), "the cookie");
         }
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
         for (int p : new int[] {port, closed}) {
-            ChildJvm.Result r = HandshakeSafetyIT.probe("probe", host, p, 1, "dest=*:*");
+            ChildJvm.Result r = HandshakeSafetyIT.probe("probe", host, p, 1, "dest=127.0.0.0/8:*");
             String line = r.lines("conn 1 ").get(0);
             assertTrue(line.contains("error=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
         }
@@ -120,7 +120,7 @@ class DeferralTransparencyIT {
         int n = 20;
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
-            ChildJvm.Result r = HandshakeSafetyIT.probe("nonblocking", host, server.port(), n, "dest=*:" + server.port());
+            ChildJvm.Result r = HandshakeSafetyIT.probe("nonblocking", host, server.port(), n, "dest=127.0.0.0/8:" + server.port());
             for (int i = 1; i <= n; i++) {
                 String line = r.lines("conn " + i + " ").get(0);
                 assertTrue(line.contains("connect=false opconnect=true finished=true body=pong " + i), line + "\n" + r.stderr());
@@ -143,7 +143,7 @@ class DeferralTransparencyIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ChildJvm.Result r = HandshakeSafetyIT.probe("reuse", host, port, 1, "dest=*:" + port + ";listen=" + port);
+        ChildJvm.Result r = HandshakeSafetyIT.probe("reuse", host, port, 1, "dest=127.0.0.0/8:" + port + ";listen=" + port);
         String line = r.lines("conn 1 ").get(0);
         assertTrue(line.contains("second=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
         assertFalse(line.contains("first=java.net.ConnectException"), line);
@@ -154,7 +154,7 @@ class DeferralTransparencyIT {
     void aWriteHoldingAPipelinedPostIsHeld() throws Exception {
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
-            ChildJvm.Result r = HandshakeSafetyIT.probe("pipelined", host, server.port(), COUNT, "dest=*:" + server.port());
+            ChildJvm.Result r = HandshakeSafetyIT.probe("pipelined", host, server.port(), COUNT, "dest=127.0.0.0/8:" + server.port());
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
             assertEquals(Collections.nCopies(COUNT, false), server.accepted(COUNT).stream().map(Accepted::synData).toList(),
                     r.stdout());
@@ -164,7 +164,7 @@ class DeferralTransparencyIT {
     private static void assertNoPostInASyn(String mode) throws Exception {
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
-            ChildJvm.Result r = new ChildJvm().args(ChildJvm.OPENS).agent("dest=*:" + server.port())
+            ChildJvm.Result r = new ChildJvm().args(ChildJvm.OPENS).agent("dest=127.0.0.0/8:" + server.port())
                     .args("-cp", ChildJvm.TEST_CLASSES.toString(), RaceProbe.class.getName(), mode, host,
                             String.valueOf(server.port()), String.valueOf(RACES)).run();
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());

@@ -67,7 +67,7 @@ class FlightRecorderIT {
             }
             TcpExtCounters before = lab.counters();
             ChildJvm.Result client = lab.jvm().args("-XX:StartFlightRecording:settings=" + settings + ",filename=" + recording)
-                    .agent("dest=*:" + PORT + ";first=always").args("-cp", ChildJvm.TEST_CLASSES.toString(),
+                    .agent("dest=127.0.0.0/8:" + PORT + ";first=always").args("-cp", ChildJvm.TEST_CLASSES.toString(),
                             SafetyProbe.class.getName(), "get", HOST, String.valueOf(PORT), String.valueOf(COUNT)).run();
             TcpExtCounters after = lab.counters();
             assertEquals(0, client.exitCode(), client.stdout() + client.stderr());
@@ -96,7 +96,7 @@ class FlightRecorderIT {
             // Started after the agent, on a JVM that had no recording: the events register late.
             run(jcmd.toString(), pid, "JFR.start", "name=connectx", "settings=profile");
             TcpExtCounters before = lab.counters();
-            ChildJvm.Result client = lab.jvm().agent("dest=*:" + PORT + ";first=always").args("-cp",
+            ChildJvm.Result client = lab.jvm().agent("dest=127.0.0.0/8:" + PORT + ";first=always").args("-cp",
                     ChildJvm.TEST_CLASSES.toString(), SafetyProbe.class.getName(), "get", HOST, String.valueOf(PORT),
                     String.valueOf(COUNT)).run();
             TcpExtCounters after = lab.counters();
@@ -136,7 +136,7 @@ class FlightRecorderIT {
                     if (recording) {
                         client.args("-XX:StartFlightRecording");
                     }
-                    ChildJvm.Result r = client.agent("dest=*:" + PORT + ";first=always").args("-cp",
+                    ChildJvm.Result r = client.agent("dest=127.0.0.0/8:" + PORT + ";first=always").args("-cp",
                             ChildJvm.TEST_CLASSES.toString(), SafetyProbe.class.getName(), "get", HOST,
                             String.valueOf(PORT), String.valueOf(COUNT)).run();
                     assertEquals(0, r.exitCode(), r.stdout() + r.stderr());

@@ -30,7 +30,7 @@ class HandshakeSafetyIT {
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host, Behaviour.GREET)) {
             TcpExtCounters before = TcpExtCounters.read();
-            ChildJvm.Result r = probe(mode, host, server.port(), COUNT, "dest=*:" + server.port() + ";first=always");
+            ChildJvm.Result r = probe(mode, host, server.port(), COUNT, "dest=127.0.0.0/8:" + server.port() + ";first=always");
             TcpExtCounters after = TcpExtCounters.read();
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
             List<String> conns = r.lines("conn ");
@@ -91,12 +91,12 @@ class HandshakeSafetyIT {
         int port;
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
             port = server.port();
-            ChildJvm.Result warm = probe("get", host, port, 2, "dest=*:" + port);
+            ChildJvm.Result warm = probe("get", host, port, 2, "dest=127.0.0.0/8:" + port);
             assertEquals(0, warm.exitCode(), warm.stdout() + warm.stderr());
         }
         // The cookie is per address: the kernel now defers even a connect to this closed port. The agent lets
         // it stay deferred only for a destination it saw connect, so the probe first listens on the port itself.
-        ChildJvm.Result r = probe(mode, host, port, 1, "dest=*:" + port + ";first=always;listen=" + port, "learn");
+        ChildJvm.Result r = probe(mode, host, port, 1, "dest=127.0.0.0/8:" + port + ";first=always;listen=" + port, "learn");
         String line = r.lines("conn 1 ").get(0);
         assertTrue(line.contains("error=java.net.ConnectException: Connection refused"), line + "\n" + r.stderr());
         assertTrue(!line.contains("step=connect"), "the connect itself was deferred: " + line);
@@ -142,10 +142,10 @@ class HandshakeSafetyIT {
         int each = 200;
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
-            ChildJvm.Result warm = probe("get", host, server.port(), 1, "dest=*:" + server.port());
+            ChildJvm.Result warm = probe("get", host, server.port(), 1, "dest=127.0.0.0/8:" + server.port());
             assertEquals(0, warm.exitCode(), warm.stdout() + warm.stderr());
             TcpExtCounters before = TcpExtCounters.read();
-            ChildJvm.Result r = probe("load", host, server.port(), each, "dest=*:" + server.port(),
+            ChildJvm.Result r = probe("load", host, server.port(), each, "dest=127.0.0.0/8:" + server.port(),
                     String.valueOf(threads), virtual ? "virtual" : "platform");
             TcpExtCounters after = TcpExtCounters.read();
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
@@ -200,7 +200,7 @@ class HandshakeSafetyIT {
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host, behaviour)) {
             TcpExtCounters before = TcpExtCounters.read();
-            ChildJvm.Result r = probe(mode, host, server.port(), COUNT, "dest=*:" + server.port() + moreArgs);
+            ChildJvm.Result r = probe(mode, host, server.port(), COUNT, "dest=127.0.0.0/8:" + server.port() + moreArgs);
             TcpExtCounters after = TcpExtCounters.read();
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
             return new Exchanges(r, server.accepted(COUNT), after.since(before, TcpExtCounters.ACTIVE));

@@ -25,7 +25,7 @@ class IsolationIT {
         assertTrue(denied.stream().allMatch(l -> l.contains(" denied ")), "the JDK itself denies all of these\n" + plain.stdout());
         assertEquals(List.of("widened 0"), plain.lines("widened "), plain.stdout());
 
-        ChildJvm.Result on = probe(new ChildJvm().agent("dest=*:*;first=always"));
+        ChildJvm.Result on = probe(new ChildJvm().agent("dest=127.0.0.0/8:*;first=always"));
         assertEquals(List.of("mbean true"), on.lines("mbean "), "the agent ran: its MBean is registered\n" + on);
         assertSameAccess(plain, on, "agent on");
         assertSameAccess(plain, probe(new ChildJvm().agent("detach")), "agent told off");
@@ -33,13 +33,13 @@ class IsolationIT {
         String sysctl = Files.readString(KernelFastOpen.SYSCTL).trim();
         Files.writeString(KernelFastOpen.SYSCTL, "2");
         try {
-            ChildJvm.Result standingAside = probe(new ChildJvm().agent("dest=*:*"));
+            ChildJvm.Result standingAside = probe(new ChildJvm().agent("dest=127.0.0.0/8:*"));
             assertTrue(standingAside.stderr().contains("sysctl -w net.ipv4.tcp_fastopen=3"), standingAside.toString());
             assertSameAccess(plain, standingAside, "agent standing aside: the kernel's client bit is off");
         } finally {
             Files.writeString(KernelFastOpen.SYSCTL, sysctl);
         }
-        ChildJvm.Result failed = probe(new ChildJvm().args(OperabilityIT.JNA_UNLOADABLE).agent("dest=*:*"));
+        ChildJvm.Result failed = probe(new ChildJvm().args(OperabilityIT.NO_NATIVES).agent("dest=127.0.0.0/8:*"));
         assertTrue(failed.stderr().contains("connectx: disabled: JNA could not bind libc"), "agent failed\n" + failed);
         assertSameAccess(plain, failed, "agent failed");
     }

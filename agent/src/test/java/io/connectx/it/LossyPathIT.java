@@ -86,7 +86,7 @@ class LossyPathIT {
         try (NetworkLab lab = NetworkLab.create()) {
             warmCookie(lab);
             lab.rejectSynsAsHostUnreachable(PORT, SafetyProbe.REFUSED_LOCAL_PORT);
-            ChildJvm.Result r = lab.jvm().args(ChildJvm.OPENS).agent("dest=*:" + PORT + ";first=always;listen=" + PORT)
+            ChildJvm.Result r = lab.jvm().args(ChildJvm.OPENS).agent("dest=127.0.0.0/8:" + PORT + ";first=always;listen=" + PORT)
                     .args("-cp", ChildJvm.TEST_CLASSES.toString(), SafetyProbe.class.getName(), "refused-write", HOST,
                             String.valueOf(PORT), "1", "learn").run();
             String line = r.lines("conn 1 ").get(0);
@@ -115,7 +115,7 @@ class LossyPathIT {
     }
 
     private static ChildJvm.Result safety(NetworkLab lab, String mode, int count) throws Exception {
-        return lab.jvm().args(ChildJvm.OPENS).agent("dest=*:" + PORT + ";first=always").args("-cp",
+        return lab.jvm().args(ChildJvm.OPENS).agent("dest=127.0.0.0/8:" + PORT + ";first=always").args("-cp",
                 ChildJvm.PROBE_CLASS_PATH, SafetyProbe.class.getName(), mode, HOST, String.valueOf(PORT),
                 String.valueOf(count)).run();
     }

@@ -123,6 +123,9 @@ class OperabilityIT {
     /** JNA told to look nowhere for its native library: what a host without a usable one looks like. */
     static final List<String> JNA_UNLOADABLE = List.of("-Djna.nosys=true", "-Djna.noclasspath=true",
             "-Djna.boot.library.path=/nonexistent");
+    /** As above, with the JDK's own natives refused too: nothing left for the connect path. */
+    static final List<String> NO_NATIVES = List.of("-Djna.nosys=true", "-Djna.noclasspath=true",
+            "-Djna.boot.library.path=/nonexistent", "-Dconnectx.test.natives=jna");
 
     @Test
     void doctorFailsOnEachBrokenPrerequisiteWithItsFix() throws Exception {
@@ -143,10 +146,13 @@ class OperabilityIT {
                 closedPeer.stdout());
     }
 
-    /** JNA binds at the first connect the policy admits (never at start-up), so that is where it fails. */
+    /**
+     * The connect path's natives bind at the first connect the policy admits (never at start-up), so that is where
+     * they fail: with neither the JDK's own natives nor JNA usable.
+     */
     @Test
-    void withoutUsableJnaTheAgentSaysSoAndTheAppRunsPlain() throws Exception {
-        ChildJvm.Result r = new ChildJvm().args(JNA_UNLOADABLE).agent("dest=*:*")
+    void withoutUsableNativesTheAgentSaysSoAndTheAppRunsPlain() throws Exception {
+        ChildJvm.Result r = new ChildJvm().args(NO_NATIVES).agent("dest=127.0.0.0/8:*")
                 .args("-cp", ChildJvm.PROBE_CLASS_PATH, ConnectingApp.class.getName()).run();
         assertEquals(0, r.exitCode(), r.stderr());
         assertEquals("exchanged 2 bytes\n", r.stdout());
@@ -164,13 +170,15 @@ class OperabilityIT {
             String env = "CONNECTX_" + key.replace('.', '_').toUpperCase();
             assertTrue(r.stdout().contains("-Dconnectx." + key + "=") && r.stdout().contains(env + "="), key + "\n" + r.stdout());
         }
+        assertTrue(r.stdout().contains("* leaves out loopback and this host's own addresses"), r.stdout());
+        assertTrue(r.stdout().contains("test settings") && r.stdout().contains("-Dconnectx.test.natives=jna"), r.stdout());
     }
 
     @Test
     void theMBeanCountsWhatHappenedAndTheSummaryLineSaysIt() throws Exception {
         String host = FastOpenSysctl.freshHost();
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
-            ChildJvm.Result r = new ChildJvm().agent("dest=*:" + server.port() + ";summary=true")
+            ChildJvm.Result r = new ChildJvm().agent("dest=127.0.0.0/8:" + server.port() + ";summary=true")
                     .args("-cp", ChildJvm.PROBE_CLASS_PATH, MetricsApp.class.getName(), host,
                             String.valueOf(server.port()), String.valueOf(COUNT)).run();
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
@@ -201,11 +209,11 @@ class OperabilityIT {
         try (FastOpenTestServer server = FastOpenTestServer.start(host)) {
             ChildJvm.Result debug = new ChildJvm().args(ChildJvm.OPENS)
                     .args("-Djava.util.logging.config.file=" + logging)
-                    .agent("dest=*:" + server.port() + ";log=debug;first=always")
+                    .agent("dest=127.0.0.0/8:" + server.port() + ";log=debug;first=always")
                     .args("-cp", ChildJvm.PROBE_CLASS_PATH, ClientProbe.class.getName(), "socket", host,
                             String.valueOf(server.port()), "2").run();
             assertEquals(0, debug.exitCode(), debug.stderr());
-            assertTrue(debug.stderr().contains("connectx: version " + VersionIT.VERSION + " active: dest=*:" + server.port()), debug.stderr());
+            assertTrue(debug.stderr().contains("connectx: version " + VersionIT.VERSION + " active: dest=127.0.0.0/8:" + server.port()), debug.stderr());
             // The second connection was deferred; that detail reaches the application's logging (JUL here).
             assertTrue(debug.stderr().contains("FINE: connectx: deferred the SYN of fd"), debug.stderr());
         } finally {

@@ -48,7 +48,7 @@ class SelectorProviderIT {
 
     @Test
     void aProviderTheApplicationNamesOnTheCommandLineStays() throws Exception {
-        ChildJvm.Result r = new ChildJvm().agent("dest=*:*;log=info")
+        ChildJvm.Result r = new ChildJvm().agent("dest=127.0.0.0/8:*;log=info")
                 .args("-Djava.nio.channels.spi.SelectorProvider=" + OWN,
                         "-cp", ChildJvm.TEST_CLASSES.toString(), SelectorClientApp.class.getName()).run();
         assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
@@ -64,7 +64,7 @@ class SelectorProviderIT {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, OWN + "\n");
-            ChildJvm.Result r = new ChildJvm().agent("dest=*:*;log=info")
+            ChildJvm.Result r = new ChildJvm().agent("dest=127.0.0.0/8:*;log=info")
                     .args("-cp", dir + java.io.File.pathSeparator + ChildJvm.TEST_CLASSES,
                             SelectorClientApp.class.getName()).run();
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());

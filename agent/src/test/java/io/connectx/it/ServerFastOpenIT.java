@@ -52,7 +52,7 @@ class ServerFastOpenIT {
         int port = freePort(host);
         try (ChildJvm.Running server = serverProbe("serversocket-ctor", host, port, "listen=" + port)) {
             TcpExtCounters before = TcpExtCounters.read();
-            ChildJvm.Result client = new ChildJvm().args(ChildJvm.OPENS).agent("dest=*:" + port + ";first=always")
+            ChildJvm.Result client = new ChildJvm().args(ChildJvm.OPENS).agent("dest=127.0.0.0/8:" + port + ";first=always")
                     .args("-cp", ChildJvm.PROBE_CLASS_PATH, ClientProbe.class.getName(), "socket", host,
                             String.valueOf(port), String.valueOf(COUNT)).run();
             TcpExtCounters after = TcpExtCounters.read();
@@ -71,7 +71,7 @@ class ServerFastOpenIT {
     void withoutListenAServerWithTheAgentAcceptsNoSynData() throws Exception {
         String host = FastOpenSysctl.freshHost();
         int port = freePort(host);
-        try (ChildJvm.Running server = serverProbe("serversocket-ctor", host, port, "dest=*:*")) {
+        try (ChildJvm.Running server = serverProbe("serversocket-ctor", host, port, "dest=127.0.0.0/8:*")) {
             assertEquals(NONE, curlEach(host, port, "pong "), server.toString());
             assertEquals(0, server.awaitExit(), server.toString());
             assertEquals(List.of(false, false, false, false, false, false), serverSynData(server));

@@ -74,7 +74,7 @@ class VirtualThreadBurstIT {
     private static long burst(String mode, int timeout, boolean withAgent) throws Exception {
         ChildJvm jvm = rtt.lab().jvm().args(ChildJvm.OPENS);
         if (withAgent) {
-            jvm.agent("dest=*:" + PORT);
+            jvm.agent("dest=127.0.0.0/8:" + PORT);
         }
         ChildJvm.Result r = jvm.args("-cp", ChildJvm.TEST_CLASSES.toString(), VirtualThreadProbe.class.getName(), mode,
                 LossyPathIT.HOST, String.valueOf(PORT), String.valueOf(THREADS), String.valueOf(timeout)).run();

@@ -44,7 +44,7 @@ class VirtualThreadTimeoutIT {
             }
             ChildJvm jvm = new ChildJvm().args(ChildJvm.OPENS);
             if (agent) {
-                jvm.agent("dest=*:" + port + ";listen=" + port);
+                jvm.agent("dest=127.0.0.0/8:" + port + ";listen=" + port);
             }
             ChildJvm.Result r = jvm.args("-cp", ChildJvm.TEST_CLASSES.toString(), VirtualThreadProbe.class.getName(),
                     "blackhole", host, String.valueOf(port), String.valueOf(THREADS), String.valueOf(TIMEOUT_MS)).run();

@@ -4,10 +4,16 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import io.connectx.provider.DestinationPolicy;
+import io.connectx.provider.FastOpen;
+import io.connectx.provider.LinuxFastOpen;
 import io.connectx.sys.FileDescriptors;
+import io.connectx.sys.JdkSocketNatives;
+import io.connectx.sys.TcpInfo;
 import io.connectx.sys.LinuxSocketOptions;
 import io.connectx.sys.LinuxSockets;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,8 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The native calls the agent makes on the connect path: setsockopt(TCP_FASTOPEN_CONNECT) before connect(2)
- * and getsockopt(SO_TYPE) (is this TCP?). Through {@link LinuxSockets}, JNA direct mapping as shipped, against
- * the same calls through JNA interface mapping, which the project does not use.
+ * and getsockopt(SO_TYPE) (is this TCP?). Through {@link LinuxSockets}, JNA direct mapping, against the same
+ * calls through JNA interface mapping, which the project does not use. And the whole hot path of one admitted
+ * connect as the engine runs it (the policy, is it TCP, enable Fast Open, the deferred check on TCP_INFO's
+ * tcpi_state) through {@link LinuxFastOpen} as shipped (the JDK's own natives) and through JNA direct mapping.
+ * Run with {@code -prof gc} for B/op.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +53,9 @@ public class NativeCallBenchmark {
 
     private static final CLibrary C = Native.load(Platform.C_LIBRARY_NAME, CLibrary.class);
 
+    private static final FastOpen SHIPPED = new LinuxFastOpen();
+    private final DestinationPolicy policy = DestinationPolicy.defaults();
+    private InetAddress destination;
     private SocketChannel channel;
     private int fd;
 
@@ -51,6 +63,10 @@ public class NativeCallBenchmark {
     public void open() throws IOException {
         channel = SocketChannel.open();
         fd = FileDescriptors.of(channel);
+        destination = InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}); // TEST-NET-1: admitted by *:443
+        if (!JdkSocketNatives.isAvailable()) {
+            throw new IllegalStateException("the JDK's own natives are not usable: " + JdkSocketNatives.unavailabilityCause());
+        }
     }
 
     @TearDown
@@ -75,6 +91,23 @@ public class NativeCallBenchmark {
         byte[] value = new byte[Integer.BYTES];
         LinuxSockets.getsockopt(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_TYPE, value, new int[] {Integer.BYTES});
         return value[0];
+    }
+
+    /** One admitted connect's native calls, as shipped: the JDK's own natives. The socket stays unconnected (TCP_CLOSE). */
+    @Benchmark
+    public boolean connectPathJdkNatives() {
+        return policy.admits(destination, 443) && SHIPPED.isStream(fd) && SHIPPED.enableClient(fd) == FastOpen.Outcome.ENABLED
+            && !SHIPPED.handshakePending(fd);
+    }
+
+    /** The same through JNA direct mapping, the path taken where the JDK's natives are not usable. */
+    @Benchmark
+    public boolean connectPathJna() {
+        if (!policy.admits(destination, 443) || !LinuxSockets.isStream(fd)) {
+            return false;
+        }
+        LinuxSockets.setIntOption(fd, LinuxSocketOptions.IPPROTO_TCP, LinuxSocketOptions.TCP_FASTOPEN_CONNECT, 1);
+        return !TcpInfo.of(fd).handshakePending();
     }
 
     @Benchmark

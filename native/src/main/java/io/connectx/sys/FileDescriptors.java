@@ -40,6 +40,19 @@ public final class FileDescriptors {
         return (int) FD.get(fd);
     }
 
+    /**
+     * A FileDescriptor holding {@code fdVal}, to pass to a JDK native that takes one. It owns nothing: no
+     * cleaner is registered for it, so dropping it never closes the fd.
+     */
+    public static FileDescriptor wrap(int fdVal) {
+        if (FD == null) {
+            throw new IllegalStateException("java.io is not open to " + FileDescriptors.class.getModule());
+        }
+        FileDescriptor fd = new FileDescriptor();
+        FD.set(fd, fdVal);
+        return fd;
+    }
+
     /** The fd of a JDK socket channel or server socket channel ({@code sun.nio.ch} must be open). */
     public static int of(Channel channel) {
         return fdVal(descriptorOf(channel));

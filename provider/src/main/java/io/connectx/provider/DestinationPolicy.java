@@ -12,6 +12,10 @@ import java.util.List;
  * ({@code 10.0.0.0/8}, {@code [fd00::]/8}), PORT a number or {@code *}. Host names are refused: a policy
  * decided by DNS would change under the application's feet.
  *
+ * <p>{@code *} admits any host but loopback, the wildcard address and this host's own addresses
+ * ({@link OwnAddresses}): a connection to them never leaves the host, where Fast Open saves nothing. An
+ * address or block that names them ({@code 127.0.0.1:*}, {@code 127.0.0.0/8:8080}, {@code [::1]:*}) admits them.
+ *
  * <p>{@link #admits} runs on every connect, so it allocates nothing: for IPv6 that needs {@code java.net} open
  * to this module, as the agent opens it (see {@link Inet6Bytes}).
  */
@@ -103,7 +107,7 @@ public final class DestinationPolicy {
                 return false;
             }
             return switch (family) {
-                case ANY_FAMILY -> true;
+                case ANY_FAMILY -> !OwnAddresses.contains(address);
                 // Inet4Address.hashCode() is its address as an int: no byte[] copy on the hot path.
                 case V4 -> address instanceof Inet4Address && (address.hashCode() & v4Mask) == v4Network;
                 default -> address instanceof Inet6Address v6 && Cidr.prefixMatches(v6Network, Inet6Bytes.of(v6), v6Prefix);

@@ -1,5 +1,6 @@
 package io.connectx.provider;
 
+import io.connectx.sys.JdkSocketNatives;
 import io.connectx.sys.LinuxSockets;
 import io.connectx.sys.darwin.DarwinSockets;
 import java.util.Locale;
@@ -86,10 +87,15 @@ public final class FastOpenPlatforms {
         };
     }
 
-    /** Binds the native calls of {@code kind}; returns null when they are available, or why they are not. */
+    /**
+     * Binds the native calls of {@code kind}'s connect path; returns null when they are available, or why they are
+     * not. On Linux the JDK's own natives when they all resolve, so that JNA is not loaded; JNA otherwise.
+     */
     public static String bindingFailure(Kind kind) {
         return switch (kind) {
-            case LINUX -> LinuxSockets.isAvailable() ? null : "JNA could not bind libc: " + LinuxSockets.unavailabilityCause();
+            case LINUX -> JdkSocketNatives.isAvailable() || LinuxSockets.isAvailable() ? null
+                    : "JNA could not bind libc: " + LinuxSockets.unavailabilityCause()
+                            + " (and the JDK's own natives are not usable: " + JdkSocketNatives.unavailabilityCause() + ")";
             case DARWIN -> DarwinSockets.isAvailable() ? null
                     : "JNA could not bind " + (DarwinSockets.library() == null ? "libSystem" : DarwinSockets.library())
                             + ": " + DarwinSockets.unavailabilityCause();

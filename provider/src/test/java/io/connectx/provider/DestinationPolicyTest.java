@@ -1,10 +1,15 @@
 package io.connectx.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.net.UnknownHostException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,7 +20,15 @@ class DestinationPolicyTest {
     @CsvSource(delimiter = '|', value = {
         "*:443                 | 10.1.2.3     | 443  | true",
         "*:443                 | 10.1.2.3     | 444  | false",
-        "*:443                 | ::1          | 443  | true",
+        "*:443                 | ::1          | 443  | false",
+        "*:*                   | 127.0.0.1    | 80   | false",
+        "*:*                   | 127.1.2.3    | 80   | false",
+        "*:*                   | 0.0.0.0      | 80   | false",
+        "*:*                   | ::           | 80   | false",
+        "127.0.0.1:*           | 127.0.0.1    | 80   | true",
+        "127.0.0.0/8:80        | 127.1.2.3    | 80   | true",
+        "[::1]:*               | ::1          | 80   | true",
+        "*:80,127.0.0.1:80     | 127.0.0.1    | 80   | true",
         "*:*                   | 192.0.2.1    | 1    | true",
         "10.0.0.0/8:*          | 10.255.0.1   | 80   | true",
         "10.0.0.0/8:*          | 11.0.0.1     | 80   | false",
@@ -35,6 +48,33 @@ class DestinationPolicyTest {
     })
     void admits(String spec, String address, int port, boolean expected) throws UnknownHostException {
         assertEquals(expected, DestinationPolicy.parse(spec).admits(InetAddress.getByName(address), port));
+    }
+
+    @org.junit.jupiter.api.Test
+    void starLeavesOutThisHostsOwnAddressesAndNamingThemAdmitsThem() throws Exception {
+        List<InetAddress> own = new ArrayList<>();
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            own.addAll(Collections.list(nif.getInetAddresses()));
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(own.stream().anyMatch(a -> !a.isLoopbackAddress()),
+                "skipped: this host has no address besides loopback: " + own);
+        for (InetAddress address : own) {
+            assertFalse(DestinationPolicy.parse("*:*").admits(address, 443), address.toString());
+            String named = address instanceof java.net.Inet6Address ? "[" + address.getHostAddress().replaceAll("%.*", "") + "]"
+                    : address.getHostAddress();
+            assertTrue(DestinationPolicy.parse(named + ":443").admits(address, 443), named);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSnapshotOfOwnAddressesMatchesByValue() throws Exception {
+        OwnAddresses.Snapshot s = OwnAddresses.Snapshot.of(List.of(InetAddress.getByName("10.9.8.7"),
+                InetAddress.getByName("192.0.2.1"), InetAddress.getByName("2001:db8::5")), 0);
+        assertTrue(s.contains(InetAddress.getByName("192.0.2.1")));
+        assertTrue(s.contains(InetAddress.getByName("10.9.8.7")));
+        assertTrue(s.contains(InetAddress.getByName("2001:db8::5")));
+        assertFalse(s.contains(InetAddress.getByName("10.9.8.6")));
+        assertFalse(s.contains(InetAddress.getByName("2001:db8::6")));
     }
 
     @ParameterizedTest(name = "[{0}]")

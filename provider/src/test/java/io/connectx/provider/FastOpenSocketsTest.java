@@ -23,7 +23,7 @@ class FastOpenSocketsTest {
     @Test
     void admittedTcpConnectAsksForFastOpen() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
-        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:443", null);
         assertEquals(true, sockets.beforeConnect(FileDescriptor.in, HOST, 443));
         assertEquals(List.of("isStream", "enableClient", "connectInPlace"), kernel.calls);
     }
@@ -31,7 +31,7 @@ class FastOpenSocketsTest {
     @Test
     void aDestinationNotYetSeenToConnectGetsItsSynAtOnceAndTheJdkWaitsForTheHandshake() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
-        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:443", null);
         FileDescriptor fd = new FileDescriptor();
         sockets.beforeConnect(fd, HOST, 443);
         kernel.take();
@@ -43,7 +43,7 @@ class FastOpenSocketsTest {
     @Test
     void aDeferredConnectToADestinationSeenToConnectIsReportedInProgress() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
-        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:443", null);
         learn(sockets, kernel, 443);
         FileDescriptor fd = new FileDescriptor();
         sockets.beforeConnect(fd, HOST, 443);
@@ -56,7 +56,7 @@ class FastOpenSocketsTest {
     @Test
     void aConnectToAnotherPortOfAKnownAddressIsNotDeferred() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
-        FastOpenSockets sockets = sockets(kernel, "*:*", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:*", null);
         learn(sockets, kernel, 443);
         FileDescriptor probe = new FileDescriptor();
         sockets.beforeConnect(probe, HOST, 444);
@@ -68,7 +68,7 @@ class FastOpenSocketsTest {
     @Test
     void aHandshakeThatTheKernelRanIsLearnedAtTheSocketsFirstIo() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
-        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:443", null);
         kernel.pending = false;
         FileDescriptor fd = new FileDescriptor();
         sockets.beforeConnect(fd, HOST, 443);
@@ -101,7 +101,7 @@ class FastOpenSocketsTest {
     void aPlatformThatConnectsInPlaceStartsTheHandshakeOfADestinationNotYetSeen() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
         kernel.inPlace = 1;
-        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:443", null);
         FileDescriptor fd = new FileDescriptor();
         assertEquals(Integer.valueOf(-2), sockets.beforeConnect(fd, HOST, 443), "in progress, as a plain connect");
         assertEquals(List.of("isStream", "enableClient", "connectInPlace", "handshakePending", "startHandshake"),
@@ -113,7 +113,7 @@ class FastOpenSocketsTest {
     @Test
     void aPlatformThatConnectsInPlaceAnswersADeferredConnectInProgress() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
-        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:443", null);
         learn(sockets, kernel, 443);
         kernel.inPlace = 1;
         FileDescriptor fd = new FileDescriptor();
@@ -127,21 +127,21 @@ class FastOpenSocketsTest {
     void aFailedInPlaceConnectThrowsWhatConnectWould() {
         ScriptedKernel kernel = new ScriptedKernel();
         kernel.inPlaceFailure = new java.net.ConnectException("ECONNREFUSED: connectx");
-        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:443", null);
         org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
                 () -> sockets.beforeConnect(FileDescriptor.in, HOST, 443));
     }
 
     @Test
     void outsideThePolicyTheConnectProceedsUntouched() throws Exception {
-        FastOpenSockets sockets = sockets(new ScriptedKernel(), "*:443", null);
+        FastOpenSockets sockets = sockets(new ScriptedKernel(), "127.0.0.0/8:443", null);
         assertEquals(Boolean.FALSE, sockets.beforeConnect(FileDescriptor.in, HOST, 80));
     }
 
     @Test
     void destinationOutsideThePolicyMakesNoSystemCall() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
-        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:443", null);
         sockets.beforeConnect(FileDescriptor.in, HOST, 80);
         assertEquals(List.of(), kernel.calls);
         assertEquals(0, sockets.stats().admitted());
@@ -151,7 +151,7 @@ class FastOpenSocketsTest {
     void datagramConnectIsLeftAlone() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
         kernel.stream = false;
-        FastOpenSockets sockets = sockets(kernel, "*:443", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:443", null);
         sockets.beforeConnect(FileDescriptor.in, HOST, 443);
         assertEquals(List.of("isStream"), kernel.calls);
         assertEquals(0, sockets.stats().admitted());
@@ -161,7 +161,7 @@ class FastOpenSocketsTest {
     void unsupportedKernelIsAskedOnceThenLeftAlone() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
         kernel.client = FastOpen.Outcome.UNSUPPORTED;
-        FastOpenSockets sockets = sockets(kernel, "*:*", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:*", null);
         sockets.beforeConnect(FileDescriptor.in, HOST, 443);
         sockets.beforeConnect(FileDescriptor.in, HOST, 443);
         assertEquals(List.of("isStream", "enableClient"), kernel.calls);
@@ -171,7 +171,7 @@ class FastOpenSocketsTest {
     @Test
     void listenerOnAListedPortAcceptsFastOpenWithTheConfiguredQueue() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
-        FastOpenSockets sockets = sockets(kernel, "*:443", "8080");
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:443", "8080");
         sockets.afterListen(FileDescriptor.in);
         kernel.localPort = 9090;
         sockets.afterListen(FileDescriptor.in);
@@ -182,7 +182,7 @@ class FastOpenSocketsTest {
     @Test
     void readInterestStartsTheHandshakeAtOnceWhereTheServerWasSeenToSpeakFirst() throws Exception {
         ScriptedKernel kernel = new ScriptedKernel();
-        FastOpenSockets sockets = sockets(kernel, "*:3306", null);
+        FastOpenSockets sockets = sockets(kernel, "127.0.0.0/8:3306", null);
         learn(sockets, kernel, 3306);
         FileDescriptor first = new FileDescriptor();
         sockets.beforeConnect(first, HOST, 3306);

@@ -283,7 +283,7 @@ class CompatibilityIT {
         assertEquals(expected, replies(plain), "without the agent");
 
         TcpExtCounters before = TcpExtCounters.read();
-        ChildJvm.Result withAgent = measured(row, "dest=*:" + row.port() + ";first=" + FIRST);
+        ChildJvm.Result withAgent = measured(row, "dest=127.0.0.0/8:" + row.port() + ";first=" + FIRST);
         TcpExtCounters after = TcpExtCounters.read();
         String output = withAgent.stdout() + withAgent.stderr();
         assertEquals(0, withAgent.exitCode(), "with the agent: " + output);
@@ -429,7 +429,7 @@ class CompatibilityIT {
     private static void fetchCookieFromAnotherPort(String host) throws Exception {
         FastOpenSysctl.forgetCookie(host);
         try (FastOpenTestServer other = FastOpenTestServer.start(host)) {
-            ChildJvm.Result warm = HandshakeSafetyIT.probe("get", host, other.port(), 2, "dest=*:" + other.port());
+            ChildJvm.Result warm = HandshakeSafetyIT.probe("get", host, other.port(), 2, "dest=127.0.0.0/8:" + other.port());
             assertEquals(0, warm.exitCode(), warm.stdout() + warm.stderr());
         }
         String metrics = LocalServer.run(List.of("ip", "tcp_metrics", "show", host));

@@ -70,7 +70,7 @@ final class CompatibilityTable {
           .append(". Do not edit: run the suite (./test.sh) instead. -->\n\n")
           .append("Each row is a real run of `CompatibilityIT` (part of `./test.sh`, so of CI), on one JDK:\n\n")
           .append("- **client**: an unmodified application on that library (`samples/`), in its own JVM started with\n")
-          .append("  `-javaagent:connectx-agent.jar=dest=*:PORT;first=auto`. It makes " + CompatibilityIT.COUNT + " requests and closes its client\n")
+          .append("  `-javaagent:connectx-agent.jar=dest=127.0.0.0/8:PORT;first=auto`. It makes " + CompatibilityIT.COUNT + " requests and closes its client\n")
           .append("  between them; **requests** says on how many connections the library made them\n")
           .append("  (`HttpURLConnection` keeps one alive);\n")
           .append("- **server**: a real server the suite starts once for all rows, on a private loopback address and port\n")

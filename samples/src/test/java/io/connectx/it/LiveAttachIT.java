@@ -26,7 +26,7 @@ class LiveAttachIT {
             long pid = app.pid();
             // The agent is active inside the target before the attach command returns: count before and after.
             int beforeAttach = server.accepted(0).size();
-            ChildJvm.Result attach = attach(String.valueOf(pid), "dest=*:" + server.port() + ";first=always");
+            ChildJvm.Result attach = attach(String.valueOf(pid), "dest=127.0.0.0/8:" + server.port() + ";first=always");
             assertEquals(0, attach.exitCode(), attach.stdout() + attach.stderr());
             int attached = server.accepted(0).size();
             server.accepted(attached + 10);

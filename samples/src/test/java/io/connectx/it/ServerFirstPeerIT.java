@@ -22,14 +22,14 @@ class ServerFirstPeerIT {
     void mariaDbConnectorJConnectsAndQueriesThroughADeferredConnect() throws Exception {
         FastOpenSysctl.forgetCookie(MariaDbServer.HOST);
         try (FastOpenTestServer other = FastOpenTestServer.start(MariaDbServer.HOST)) {
-            ChildJvm.Result warm = HandshakeSafetyIT.probe("get", MariaDbServer.HOST, other.port(), 2, "dest=*:" + other.port());
+            ChildJvm.Result warm = HandshakeSafetyIT.probe("get", MariaDbServer.HOST, other.port(), 2, "dest=127.0.0.0/8:" + other.port());
             assertEquals(0, warm.exitCode(), warm.stdout() + warm.stderr());
         }
         assertTrue(cachedCookie(MariaDbServer.HOST), "the kernel holds a cookie for the address, so it will defer");
 
         String url = "jdbc:mariadb://" + MariaDbServer.HOST + ":" + MariaDbServer.PORT
                 + "/?user=connectx&password=connectx&connectTimeout=5000&socketTimeout=5000";
-        ChildJvm.Result r = new ChildJvm().agent("dest=*:" + MariaDbServer.PORT)
+        ChildJvm.Result r = new ChildJvm().agent("dest=127.0.0.0/8:" + MariaDbServer.PORT)
                 .args("-cp", SampleApps.classPath(), "io.connectx.samples.JdbcQueryApp", url,
                         String.valueOf(QUERIES)).run();
         assertEquals(0, r.exitCode(), r.stdout() + r.stderr());

@@ -82,7 +82,7 @@ public final class BenchmarkReport {
         line("java -jar benchmarks.jar FreshConnectionBenchmark [-jvmArgsAppend -javaagent:connectx-agent.jar=dest=127.0.0.3:*]");
         line("java -jar benchmarks.jar FreshConnectionBenchmark  -jvmArgsAppend '-javaagent:connectx-agent.jar=dest=127.0.0.2:*;listen=*'");
         line("java -jar benchmarks.jar DestinationPolicyBenchmark -prof gc");
-        line("java -jar benchmarks.jar NativeCallBenchmark");
+        line("java -jar benchmarks.jar NativeCallBenchmark -prof gc");
         line("java -cp benchmarks.jar io.connectx.jmh.lab.StartupCost java benchmarks.jar connectx-agent.jar 'dest=*:443' 21 startup.csv");
         line("java -cp benchmarks.jar io.connectx.jmh.lab.StartupCost JDK25/bin/java benchmarks.jar connectx-agent.jar 'dest=*:443' 21 startup-jdk25.csv");
         line("java [-javaagent:connectx-agent.jar=dest=127.0.0.1:9080] -cp benchmarks.jar io.connectx.jmh.lab.VirtualThreadBurst 127.0.0.1 9080 50 MODE ROUND 200 burst.csv");
@@ -132,8 +132,8 @@ public final class BenchmarkReport {
             }
             line("");
         }
-        goals.add(new String[] {"TTFB, agent warm / plain, RTT ≥ 20 ms (Socket and HttpClient, worst)", "≤ 0.55",
-            String.format(Locale.ROOT, "%.2f", worstWarm), verdict(worstWarm > 0 && worstWarm <= 0.55)});
+        goals.add(new String[] {"TTFB, agent warm / plain, RTT ≥ 20 ms (Socket and HttpClient, worst)", "≤ 0.53",
+            String.format(Locale.ROOT, "%.2f", worstWarm), verdict(worstWarm > 0 && worstWarm <= 0.53)});
 
         line("### Delayer accuracy");
         line("");
@@ -293,8 +293,8 @@ public final class BenchmarkReport {
         boolean measured = worstOutside != Double.MAX_VALUE;
         goals.add(new String[] {"loopback round trip, destination outside the policy (worst thread count)", "≥ 0.98 × plain",
             measured ? String.format(Locale.ROOT, "%.3f ×", worstOutside) : "not measured", verdict(measured && worstOutside >= 0.98)});
-        goals.add(new String[] {"loopback round trip, destination admitted (worst thread count)", "≥ 1.00 × plain",
-            measured ? String.format(Locale.ROOT, "%.3f ×", worstAdmitted) : "not measured", verdict(measured && worstAdmitted >= 1.0)});
+        goals.add(new String[] {"loopback round trip, destination admitted (worst thread count)", "≥ 0.95 × plain",
+            measured ? String.format(Locale.ROOT, "%.3f ×", worstAdmitted) : "not measured", verdict(measured && worstAdmitted >= 0.95)});
     }
 
     private void microSections() throws IOException {
@@ -324,7 +324,8 @@ public final class BenchmarkReport {
         line("## Native calls on the connect path (JMH)");
         line("");
         line("`NativeCallBenchmark`: `setsockopt(TCP_FASTOPEN_CONNECT)` and `getsockopt(SO_TYPE)` on an unconnected "
-            + "socket, through JNA direct mapping (`LinuxSockets`, as shipped) and through JNA interface mapping.");
+            + "socket, through JNA direct mapping (`LinuxSockets`, the fallback where the JDK's own natives are not usable) "
+            + "and through JNA interface mapping, which the project does not use.");
         line("");
         line("| call | direct mapping (ns/op) | interface mapping (ns/op) | interface / direct |");
         line("|---|---|---|---|");
@@ -337,6 +338,25 @@ public final class BenchmarkReport {
             }
         }
         line("");
+        Result jdk = JmhResults.find(nativeCalls, "connectPathJdkNatives");
+        Result jna = JmhResults.find(nativeCalls, "connectPathJna");
+        line("The hot path of one admitted connect (`DestinationPolicy.admits` with the default policy, is it TCP, "
+            + "`TCP_FASTOPEN_CONNECT`, the deferred check on `tcpi_state`), on an unconnected socket:");
+        line("");
+        line("| path | ns/op | B/op |");
+        line("|---|---|---|");
+        for (Result r : new Result[] {jdk, jna}) {
+            if (r != null) {
+                line(String.format(Locale.ROOT, "| %s | %s | %s |", r.method().equals("connectPathJdkNatives")
+                    ? "the JDK's own natives (as shipped)" : "JNA direct mapping (fallback)", score(r),
+                    r.bytesPerOp() == null ? "not profiled" : String.format(Locale.ROOT, "%.1f", r.bytesPerOp())));
+            }
+        }
+        line("");
+        goals.add(new String[] {"connect hot path: policy, enable, deferred check", "≤ 300 ns/op, 0 B/op",
+            jdk == null ? "not measured" : String.format(Locale.ROOT, "%.0f ns/op, %s B/op", jdk.score(),
+                jdk.bytesPerOp() == null ? "?" : String.format(Locale.ROOT, "%.0f", jdk.bytesPerOp())),
+            verdict(jdk != null && jdk.score() <= 300 && jdk.bytesPerOp() != null && jdk.bytesPerOp() < 0.5)});
     }
 
     /** The start-up goal of issue 14: added by the agent, median, on each JDK, to main and for the whole process. */

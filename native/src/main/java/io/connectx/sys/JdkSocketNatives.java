@@ -1,0 +1,185 @@
+package io.connectx.sys;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.List;
+
+/**
+ * The JDK's own socket natives in {@code sun.nio.ch}, for the Linux connect path: JNI functions the JDK has
+ * loaded already, so using them extracts no library and raises no restricted-method warning (JDK 24+, JEP 472),
+ * and each costs a JNI call instead of JNA's marshalling. Resolved together the first time this class is used,
+ * each by its exact name and type, checked on OpenJDK 17.0.21 and Temurin 25.0.3; when any one is missing or has
+ * another shape (another JDK), none is used: {@link #isAvailable()} is false, {@link #unavailabilityCause()}
+ * says why, and the caller uses JNA instead. Needs {@code sun.nio.ch} open to this module (the agent opens it;
+ * tests pass {@code --add-opens}). {@code -Dconnectx.test.natives=jna} refuses them, to test the JNA path.
+ */
+public final class JdkSocketNatives {
+    /** The test setting that makes every caller take the JNA path. */
+    public static final String FORCE_PROPERTY = "connectx.test.natives";
+    private static final int O_NONBLOCK = 04000; // include/uapi/asm-generic/fcntl.h
+    private static final Object[] HANDLES = resolve();
+    /** {@code static native int Net.getIntOption0(FileDescriptor, boolean mayNeedConversion, int level, int opt)}. */
+    private static final MethodHandle GET_INT_OPTION = handle(0);
+    /** {@code static native void Net.setIntOption0(FileDescriptor, boolean mayNeedConversion, int level, int opt, int arg, boolean isIPv6)}. */
+    private static final MethodHandle SET_INT_OPTION = handle(1);
+    /** {@code static native void Net.shutdown(FileDescriptor, int how)}. */
+    private static final MethodHandle SHUTDOWN = handle(2);
+    /** {@code static native int DatagramDispatcher.write0(FileDescriptor, long address, int len)}: send(2) with flags 0. */
+    private static final MethodHandle SEND = handle(3);
+    /** {@code static native void IOUtil.configureBlocking(FileDescriptor, boolean blocking)}: fcntl O_NONBLOCK. */
+    private static final MethodHandle CONFIGURE_BLOCKING = handle(4);
+    private static final Throwable INIT_ERROR = HANDLES[HANDLES.length - 1] instanceof Throwable t ? t : null;
+
+    private JdkSocketNatives() {
+    }
+
+    private static Object[] resolve() {
+        Object[] handles = new Object[6];
+        try {
+            if ("jna".equals(System.getProperty(FORCE_PROPERTY))) {
+                throw new IllegalStateException("refused by -D" + FORCE_PROPERTY + "=jna");
+            }
+            MethodHandles.Lookup net = lookupIn("sun.nio.ch.Net");
+            handles[0] = net.findStatic(net.lookupClass(), "getIntOption0",
+                    MethodType.methodType(int.class, FileDescriptor.class, boolean.class, int.class, int.class));
+            handles[1] = net.findStatic(net.lookupClass(), "setIntOption0", MethodType.methodType(void.class,
+                    FileDescriptor.class, boolean.class, int.class, int.class, int.class, boolean.class));
+            handles[2] = net.findStatic(net.lookupClass(), "shutdown",
+                    MethodType.methodType(void.class, FileDescriptor.class, int.class));
+            MethodHandles.Lookup datagram = lookupIn("sun.nio.ch.DatagramDispatcher");
+            handles[3] = datagram.findStatic(datagram.lookupClass(), "write0",
+                    MethodType.methodType(int.class, FileDescriptor.class, long.class, int.class));
+            MethodHandles.Lookup ioUtil = lookupIn("sun.nio.ch.IOUtil");
+            handles[4] = ioUtil.findStatic(ioUtil.lookupClass(), "configureBlocking",
+                    MethodType.methodType(void.class, FileDescriptor.class, boolean.class));
+            if (!FileDescriptors.isAccessible()) {
+                throw new IllegalStateException("java.io is not open to " + JdkSocketNatives.class.getModule());
+            }
+        } catch (Throwable t) {
+            handles = new Object[6];
+            handles[5] = t;
+        }
+        return handles;
+    }
+
+    private static MethodHandles.Lookup lookupIn(String className) throws ReflectiveOperationException {
+        return MethodHandles.privateLookupIn(Class.forName(className, true, null), MethodHandles.lookup());
+    }
+
+    private static MethodHandle handle(int index) {
+        return (MethodHandle) HANDLES[index];
+    }
+
+    /** True when every JDK native this class uses was found with the expected type. */
+    public static boolean isAvailable() {
+        return INIT_ERROR == null;
+    }
+
+    /** Why they are not used, or null when they are. */
+    public static Throwable unavailabilityCause() {
+        return INIT_ERROR;
+    }
+
+    /** What the JDK natives are resolved from: the one list {@code doctor} and the docs name. */
+    public static List<String> names() {
+        return List.of("sun.nio.ch.Net.getIntOption0", "sun.nio.ch.Net.setIntOption0", "sun.nio.ch.Net.shutdown",
+                "sun.nio.ch.DatagramDispatcher.write0", "sun.nio.ch.IOUtil.configureBlocking");
+    }
+
+    /**
+     * getsockopt(2) of an int-sized option; reads the first 4 bytes of a longer one (the kernel copies
+     * min(len, size), net/ipv4/tcp.c do_tcp_getsockopt), which is how TCP_INFO's first byte, tcpi_state, is read.
+     * Throws the JDK's SocketException, whose message is the C library's text for the errno.
+     */
+    public static int intOption(int fd, int level, int name) throws IOException {
+        try {
+            return (int) GET_INT_OPTION.invokeExact(FileDescriptors.wrap(fd), false, level, name);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** setsockopt(2) of an int option. Throws the JDK's SocketException with the C library's text for the errno. */
+    public static void setIntOption(int fd, int level, int name, int value) throws IOException {
+        try {
+            SET_INT_OPTION.invokeExact(FileDescriptors.wrap(fd), false, level, name, value, false);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** shutdown(2), both directions; ENOTCONN is ignored by the JDK (Net.c). */
+    public static void shutdownBoth(int fd) throws IOException {
+        try {
+            SHUTDOWN.invokeExact(FileDescriptors.wrap(fd), 2); // sun.nio.ch.Net.SHUT_RDWR
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * send(2) of zero bytes, never blocking: what starts the handshake of a socket whose SYN was deferred
+     * (write(2) of zero bytes returns before tcp_sendmsg). The JDK's send passes flags 0, and on a blocking
+     * socket tcp_sendmsg_fastopen then waits in __inet_stream_connect for the handshake and, when it fails,
+     * takes the socket's error (sock_error) from the connect or read that must report it. So a blocking socket
+     * is made non-blocking for this one call and put back: its mode is read from /proc/self/fdinfo, as there
+     * is no JDK native for fcntl(F_GETFL). A thread reading or writing it meanwhile gets EAGAIN, which every
+     * JDK socket (NioSocketImpl, SocketChannelImpl) answers by parking and retrying. On a deferred socket the
+     * answer is EINPROGRESS, which the JDK throws as an IOException ("Operation now in progress").
+     */
+    public static void sendNothing(int fd) throws IOException {
+        FileDescriptor descriptor = FileDescriptors.wrap(fd);
+        int flags;
+        try {
+            flags = FileStatusFlags.of(fd);
+        } catch (IOException e) {
+            sendNothingWithoutFlags(fd, descriptor);
+            return;
+        }
+        boolean blocking = (flags & O_NONBLOCK) == 0;
+        try {
+            if (blocking) {
+                CONFIGURE_BLOCKING.invokeExact(descriptor, false);
+            }
+            try {
+                int ignored = (int) SEND.invokeExact(descriptor, 0L, 0);
+            } finally {
+                if (blocking) {
+                    CONFIGURE_BLOCKING.invokeExact(descriptor, true);
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * No /proc to read the mode from (a sandbox without procfs): JNA's send with MSG_DONTWAIT when JNA binds;
+     * otherwise the JDK's send as it is, which on a blocking socket waits for the handshake but starts it, so
+     * that a read-first protocol never hangs.
+     */
+    private static void sendNothingWithoutFlags(int fd, FileDescriptor descriptor) throws IOException {
+        if (LinuxSockets.isAvailable()) {
+            LinuxSockets.startHandshake(fd);
+            return;
+        }
+        try {
+            int ignored = (int) SEND.invokeExact(descriptor, 0L, 0);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}
