@@ -40,7 +40,7 @@ class AgentSafetyIT {
         String old = Files.readString(KernelFastOpen.SYSCTL).trim();
         Files.writeString(KernelFastOpen.SYSCTL, "2");
         try {
-            ClientFastOpenIT.Run run = ClientFastOpenIT.probe("socket", port -> "dest=*:" + port, true);
+            ClientFastOpenIT.Run run = ClientFastOpenIT.probe("socket", port -> "dest=127.0.0.0/8:" + port, true);
             List<String> complaints = run.result().stderr().lines().filter(l -> l.startsWith("connectx:")).toList();
             assertEquals(1, complaints.size(), run.toString());
             assertTrue(complaints.get(0).contains("sysctl -w net.ipv4.tcp_fastopen=3"), complaints.get(0));
@@ -53,7 +53,7 @@ class AgentSafetyIT {
 
     @Test
     void udpAndUnixDomainSocketsPassUntouchedAndTcpStillGetsFastOpen() throws Exception {
-        ClientFastOpenIT.Run run = ClientFastOpenIT.probe("other-sockets-then-socket", port -> "dest=*:*;first=always", true);
+        ClientFastOpenIT.Run run = ClientFastOpenIT.probe("other-sockets-then-socket", port -> "dest=127.0.0.0/8:*;first=always", true);
         run.assertRepliesCorrect();
         assertTrue(run.result().stdout().contains("udp connected true"), run.toString());
         assertTrue(run.result().stdout().contains("unix exchange PING 0"), run.toString());
@@ -64,7 +64,7 @@ class AgentSafetyIT {
     void anAppWithItsOwnOlderJnaAndByteBuddyKeepsWorkingAndGetsFastOpen() throws Exception {
         File libs = new File(ChildJvm.TEST_CLASSES.getParent().toFile(), "app-libs");
         String appClassPath = new File(libs, "jna-5.11.0.jar") + File.pathSeparator + new File(libs, "byte-buddy-1.14.18.jar");
-        ClientFastOpenIT.Run run = ClientFastOpenIT.probe("socket", port -> "dest=*:" + port + ";first=always", true,
+        ClientFastOpenIT.Run run = ClientFastOpenIT.probe("socket", port -> "dest=127.0.0.0/8:" + port + ";first=always", true,
                 appClassPath, OwnLibrariesApp.class.getName(), null);
         run.assertRepliesCorrect();
         assertTrue(run.result().stdout().contains("app jna from file:" + libs + "/jna-5.11.0.jar"), run.toString());
