@@ -60,7 +60,7 @@ class BenchmarkReportTest {
         assertTrue(md.contains("| TTFB, agent warm / plain, RTT ≥ 20 ms (Socket and HttpClient, worst) | ≤ 0.53 | 0.60 | **missed** |"), md);
         assertTrue(md.contains("| policy decision (worst case) | ≤ 50 ns/op, 0 B/op | 12.5 ns/op, 0.000 B/op | reached |"), md);
         assertTrue(md.contains("| 20 ms | 20.10 [20.10-20.10] | +0.5% |"), md);
-        assertTrue(md.contains("| loopback round trip, destination admitted (worst thread count) | ≥ 1.00 × plain | not measured | **missed** |"), md);
+        assertTrue(md.contains("| loopback round trip, destination admitted (worst thread count) | ≥ 0.95 × plain | not measured | **missed** |"), md);
         assertTrue(Files.size(dir.resolve(BenchmarkReport.CHART)) > 1000, "chart written");
         assertTrue(md.contains("| virtual-thread burst, agent / plain, timed connect (median) | ≤ 1.00 | not measured | **missed** |"), md);
     }
