@@ -151,7 +151,7 @@ public final class JdkSocketNatives {
                 CONFIGURE_BLOCKING.invokeExact(descriptor, false);
             }
             try {
-                int ignored = (int) SEND.invokeExact(descriptor, 0L, 0);
+                send(descriptor);
             } finally {
                 if (blocking) {
                     CONFIGURE_BLOCKING.invokeExact(descriptor, true);
@@ -174,6 +174,11 @@ public final class JdkSocketNatives {
             LinuxSockets.startHandshake(fd);
             return;
         }
+        send(descriptor);
+    }
+
+    /** send(2) with no bytes and no flags, through DatagramDispatcher.write0. */
+    private static void send(FileDescriptor descriptor) throws IOException {
         try {
             int ignored = (int) SEND.invokeExact(descriptor, 0L, 0);
         } catch (IOException | RuntimeException | Error e) {
