@@ -225,13 +225,17 @@ enum Hook {
             m.callBridge("beforeShutdownOutput", "(Ljava/lang/Object;Ljava/io/FileDescriptor;)V");
         }
     },
-    /** {@code translateInterestOps(int)}: waiting for OP_READ before any write must start the handshake. */
+    /**
+     * {@code translateInterestOps(int)}: waiting for OP_READ before any write must start the handshake. The
+     * channel goes along, as for reads.
+     */
     INTEREST(false) {
         @Override
         void enter(HookedMethod m) {
+            m.loadThis();
             m.loadFd();
             m.loadArgument(0);
-            m.callBridge("beforeInterest", "(Ljava/io/FileDescriptor;I)V");
+            m.callBridge("beforeInterest", "(Ljava/lang/Object;Ljava/io/FileDescriptor;I)V");
         }
     },
     CLOSE(false) {
@@ -478,9 +482,14 @@ enum Hook {
         return this == WRITE_BYTES || this == WRITE_BUFFER || this == WRITE_BUFFERS;
     }
 
+    /**
+     * The socket object goes along: a read before any write starts the handshake with a zero-byte send that
+     * holds the socket's own locks (see JdkSocketNatives.sendNothing).
+     */
     private static void beforeRead(HookedMethod m) {
+        m.loadThis();
         m.loadFd();
-        m.callBridge("beforeRead", "(Ljava/io/FileDescriptor;)V");
+        m.callBridge("beforeRead", "(Ljava/lang/Object;Ljava/io/FileDescriptor;)V");
     }
 
     /** {@code afterRead(fd, 0, thrown)}, as the exit of a read that threw (its count is then 0). */

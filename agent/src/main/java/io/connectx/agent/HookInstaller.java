@@ -83,8 +83,8 @@ final class HookInstaller {
         }
 
         @Override
-        public void beforeRead(FileDescriptor fd) throws IOException {
-            handshakes.beforeRead(fd);
+        public void beforeRead(Object socket, FileDescriptor fd) throws IOException {
+            handshakes.beforeRead(fd, socket);
         }
 
         @Override
@@ -94,19 +94,19 @@ final class HookInstaller {
 
         @Override
         public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) throws IOException {
-            handshakes.beforeWrite(fd, data, writeParker(socket, fd));
+            handshakes.beforeWrite(socket, fd, data, writeParker(socket, fd));
         }
 
         @Override
         public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length)
                 throws IOException {
-            handshakes.beforeWrite(fd, data, offset, length, writeParker(socket, fd));
+            handshakes.beforeWrite(socket, fd, data, offset, length, writeParker(socket, fd));
         }
 
         @Override
         public void beforeWrite(Object socket, FileDescriptor fd, byte[] data, int offset, int length)
                 throws IOException {
-            handshakes.beforeWrite(fd, data, offset, length, writeParker(socket, fd));
+            handshakes.beforeWrite(socket, fd, data, offset, length, writeParker(socket, fd));
         }
 
         /**
@@ -124,12 +124,12 @@ final class HookInstaller {
 
         @Override
         public void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException {
-            handshakes.beforeShutdownOutput(fd, JdkPark.of(socket, fd));
+            handshakes.beforeShutdownOutput(socket, fd, JdkPark.of(socket, fd));
         }
 
         @Override
-        public void beforeInterest(FileDescriptor fd, int ops) {
-            handshakes.beforeInterest(fd, ops);
+        public void beforeInterest(Object socket, FileDescriptor fd, int ops) {
+            handshakes.beforeInterest(fd, ops, socket);
         }
 
         @Override

@@ -123,11 +123,16 @@ public final class SocketHookBridge {
         }
     }
 
+    /** A read of a socket that has no JDK socket object (Netty's). */
     public static void beforeRead(FileDescriptor fd) throws IOException {
+        beforeRead(null, fd);
+    }
+
+    public static void beforeRead(Object socket, FileDescriptor fd) throws IOException {
         SocketHooks h = hooks;
         if (h != null) {
             try {
-                h.beforeRead(fd);
+                h.beforeRead(socket, fd);
             } catch (IOException e) {
                 throw e;
             } catch (Throwable t) {
@@ -223,11 +228,16 @@ public final class SocketHookBridge {
         }
     }
 
+    /** An interest of a socket that has no JDK channel (Netty's). */
     public static void beforeInterest(FileDescriptor fd, int ops) {
+        beforeInterest(null, fd, ops);
+    }
+
+    public static void beforeInterest(Object socket, FileDescriptor fd, int ops) {
         SocketHooks h = hooks;
         if (h != null) {
             try {
-                h.beforeInterest(fd, ops);
+                h.beforeInterest(socket, fd, ops);
             } catch (Throwable t) {
                 fault(h, "beforeInterest", t);
             }

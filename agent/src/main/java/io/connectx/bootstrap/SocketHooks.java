@@ -30,7 +30,8 @@ public interface SocketHooks {
 
     void afterTimedConnect(FileDescriptor fd, long timeoutNanos);
 
-    void beforeRead(FileDescriptor fd) throws IOException;
+    /** {@code socket}: the JDK object that reads, or null (a Netty socket). */
+    void beforeRead(Object socket, FileDescriptor fd) throws IOException;
 
     /** Returns what the read should throw: {@code thrown}, a replacement, or null. */
     Throwable afterRead(FileDescriptor fd, long n, Throwable thrown);
@@ -47,7 +48,8 @@ public interface SocketHooks {
     /** {@code socket} is the JDK object whose shutdownOutput runs, whose own park a wait may use. */
     void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException;
 
-    void beforeInterest(FileDescriptor fd, int ops);
+    /** {@code socket}: the JDK channel whose interest this is, or null (a Netty socket). */
+    void beforeInterest(Object socket, FileDescriptor fd, int ops);
 
     void closed(FileDescriptor fd);
 

@@ -288,8 +288,9 @@ class HookWeaverTest {
         }
 
         @Override
-        public void beforeRead(FileDescriptor fd) {
+        public void beforeRead(Object socket, FileDescriptor fd) {
             assertFalse(fd == null);
+            assertFalse(socket == null, "the read hook carries its socket object, whose locks a trigger holds");
             calls.add("beforeRead");
         }
 
@@ -338,7 +339,7 @@ class HookWeaverTest {
         }
 
         @Override
-        public void beforeInterest(FileDescriptor fd, int ops) {
+        public void beforeInterest(Object socket, FileDescriptor fd, int ops) {
             calls.add("beforeInterest " + ops);
         }
 

@@ -5,13 +5,17 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The JDK's own socket natives in {@code sun.nio.ch}, for the Linux connect path: JNI functions the JDK has
  * loaded already, so using them extracts no library and raises no restricted-method warning (JDK 24+, JEP 472),
  * and each costs a JNI call instead of JNA's marshalling. Resolved together the first time this class is used,
- * each by its exact name and type, checked on OpenJDK 17.0.21 and Temurin 25.0.3; when any one is missing or has
+ * each by its exact name and type (with the read and write locks of the JDK's two socket classes, which a
+ * zero-byte send holds: {@link JdkSocketLocks}), checked on OpenJDK 17.0.21 and Temurin 25.0.3; when any one is missing or has
  * another shape (another JDK), none is used: {@link #isAvailable()} is false, {@link #unavailabilityCause()}
  * says why, and the caller uses JNA instead. Needs {@code sun.nio.ch} open to this module (the agent opens it;
  * tests pass {@code --add-opens}). {@code -Dconnectx.test.natives=jna} refuses them, to test the JNA path.
@@ -20,6 +24,8 @@ public final class JdkSocketNatives {
     /** The test setting that makes every caller take the JNA path. */
     public static final String FORCE_PROPERTY = "connectx.test.natives";
     private static final int O_NONBLOCK = 04000; // include/uapi/asm-generic/fcntl.h
+    /** The longest a zero-byte send waits for each of the JDK socket's locks (see {@link #sendNothing(int, Object)}). */
+    static final long LOCK_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final Object[] HANDLES = resolve();
     /** {@code static native int Net.getIntOption0(FileDescriptor, boolean mayNeedConversion, int level, int opt)}. */
     private static final MethodHandle GET_INT_OPTION = handle(0);
@@ -55,6 +61,7 @@ public final class JdkSocketNatives {
             MethodHandles.Lookup ioUtil = lookupIn("sun.nio.ch.IOUtil");
             handles[4] = ioUtil.findStatic(ioUtil.lookupClass(), "configureBlocking",
                     MethodType.methodType(void.class, FileDescriptor.class, boolean.class));
+            JdkSocketLocks.resolve();
             if (!FileDescriptors.isAccessible()) {
                 throw new IllegalStateException("java.io is not open to " + JdkSocketNatives.class.getModule());
             }
@@ -85,8 +92,10 @@ public final class JdkSocketNatives {
 
     /** What the JDK natives are resolved from: the one list {@code doctor} and the docs name. */
     public static List<String> names() {
-        return List.of("sun.nio.ch.Net.getIntOption0", "sun.nio.ch.Net.setIntOption0", "sun.nio.ch.Net.shutdown",
-                "sun.nio.ch.DatagramDispatcher.write0", "sun.nio.ch.IOUtil.configureBlocking");
+        List<String> names = new ArrayList<>(List.of("sun.nio.ch.Net.getIntOption0", "sun.nio.ch.Net.setIntOption0",
+                "sun.nio.ch.Net.shutdown", "sun.nio.ch.DatagramDispatcher.write0", "sun.nio.ch.IOUtil.configureBlocking"));
+        names.addAll(List.of(JdkSocketLocks.NAMES));
+        return List.copyOf(names);
     }
 
     /**
@@ -95,8 +104,16 @@ public final class JdkSocketNatives {
      * Throws the JDK's SocketException, whose message is the C library's text for the errno.
      */
     public static int intOption(int fd, int level, int name) throws IOException {
+        return intOption(FileDescriptors.wrap(fd), level, name);
+    }
+
+    /**
+     * As {@link #intOption(int, int, int)}, on the JDK's own FileDescriptor of the socket: the connect path
+     * passes it through, so a call allocates nothing. The native reads its number once and keeps nothing.
+     */
+    public static int intOption(FileDescriptor fd, int level, int name) throws IOException {
         try {
-            return (int) GET_INT_OPTION.invokeExact(FileDescriptors.wrap(fd), false, level, name);
+            return (int) GET_INT_OPTION.invokeExact(fd, false, level, name);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -106,8 +123,13 @@ public final class JdkSocketNatives {
 
     /** setsockopt(2) of an int option. Throws the JDK's SocketException with the C library's text for the errno. */
     public static void setIntOption(int fd, int level, int name, int value) throws IOException {
+        setIntOption(FileDescriptors.wrap(fd), level, name, value);
+    }
+
+    /** As {@link #setIntOption(int, int, int, int)}, on the JDK's own FileDescriptor (no allocation). */
+    public static void setIntOption(FileDescriptor fd, int level, int name, int value) throws IOException {
         try {
-            SET_INT_OPTION.invokeExact(FileDescriptors.wrap(fd), false, level, name, value, false);
+            SET_INT_OPTION.invokeExact(fd, false, level, name, value, false);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -127,16 +149,74 @@ public final class JdkSocketNatives {
     }
 
     /**
+     * send(2) of zero bytes, never blocking, for a caller that holds the JDK socket's locks (its connect) or
+     * whose socket has none (Netty's, always non-blocking; one the Connectx API just connected): see
+     * {@link #sendNothing(int, Object)}.
+     */
+    public static void sendNothing(int fd) throws IOException {
+        sendNothing(fd, null);
+    }
+
+    /**
      * send(2) of zero bytes, never blocking: what starts the handshake of a socket whose SYN was deferred
      * (write(2) of zero bytes returns before tcp_sendmsg). The JDK's send passes flags 0, and on a blocking
      * socket tcp_sendmsg_fastopen then waits in __inet_stream_connect for the handshake and, when it fails,
      * takes the socket's error (sock_error) from the connect or read that must report it. So a blocking socket
-     * is made non-blocking for this one call and put back: its mode is read from /proc/self/fdinfo, as there
-     * is no JDK native for fcntl(F_GETFL). A thread reading or writing it meanwhile gets EAGAIN, which every
-     * JDK socket (NioSocketImpl, SocketChannelImpl) answers by parking and retrying. On a deferred socket the
-     * answer is EINPROGRESS, which the JDK throws as an IOException ("Operation now in progress").
+     * is made non-blocking for this call; its mode is read from /proc/self/fdinfo, as there is no JDK native
+     * for fcntl(F_GETFL). A thread reading or writing it meanwhile gets EAGAIN, which every JDK socket
+     * (NioSocketImpl, SocketChannelImpl) answers by parking and retrying. On a deferred socket the answer is
+     * EINPROGRESS, which the JDK throws as an IOException ("Operation now in progress").
+     * <p>
+     * {@code jdkSocket}, the JDK's NioSocketImpl or SocketChannelImpl of {@code fd}, is held still meanwhile:
+     * the JDK changes a socket's mode itself, under its readLock or writeLock ({@link JdkSocketLocks}), and a
+     * change of its landing between our read of the mode and our restore would leave the descriptor blocking
+     * while the JDK believes it non-blocking (a virtual thread then pins its carrier in read(2), a timed read
+     * ignores its timeout). With both locks held the mode is put back exactly. With readLock alone (writeLock
+     * busy past {@link #LOCK_WAIT_NANOS}: a transferTo or an urgent byte, whose own send starts the
+     * handshake) the socket is left non-blocking: only writes of virtual threads change the mode under
+     * writeLock alone, and only to non-blocking, so it ends as either the JDK believes or non-blocking under a
+     * JDK that believes it blocking, the state JDK 21+ itself puts a channel in for virtual threads
+     * (forcedNonBlocking), in which every JDK read and write parks on EAGAIN. Null, or an object of neither
+     * class: the caller answers for the locks.
      */
-    public static void sendNothing(int fd) throws IOException {
+    public static void sendNothing(int fd, Object jdkSocket) throws IOException {
+        ReentrantLock read = JdkSocketLocks.readLock(jdkSocket);
+        ReentrantLock write = JdkSocketLocks.writeLock(jdkSocket);
+        boolean readHeld = read == null || acquire(read);
+        try {
+            boolean writeHeld = write == null || (readHeld && acquire(write));
+            try {
+                sendNothingHolding(fd, readHeld && writeHeld);
+            } finally {
+                if (writeHeld && write != null) {
+                    write.unlock();
+                }
+            }
+        } finally {
+            if (readHeld && read != null) {
+                read.unlock();
+            }
+        }
+    }
+
+    /**
+     * Holds {@code lock}, waiting at most {@link #LOCK_WAIT_NANOS}. Its holders at a trigger are short (a
+     * configureBlocking, a finishConnect, a close) or start the handshake themselves; see the callers.
+     */
+    private static boolean acquire(ReentrantLock lock) {
+        if (lock.tryLock()) {
+            return true;
+        }
+        try {
+            return lock.tryLock(LOCK_WAIT_NANOS, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the JDK's own I/O that follows answers it
+            return false;
+        }
+    }
+
+    /** {@code restore}: put a blocking socket back to blocking after the send (else leave it non-blocking). */
+    private static void sendNothingHolding(int fd, boolean restore) throws IOException {
         FileDescriptor descriptor = FileDescriptors.wrap(fd);
         int flags;
         try {
@@ -153,7 +233,7 @@ public final class JdkSocketNatives {
             try {
                 send(descriptor);
             } finally {
-                if (blocking) {
+                if (blocking && restore) {
                     CONFIGURE_BLOCKING.invokeExact(descriptor, true);
                 }
             }

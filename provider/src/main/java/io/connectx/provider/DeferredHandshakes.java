@@ -137,8 +137,14 @@ public final class DeferredHandshakes {
     }
 
     public void beforeRead(FileDescriptor fd) throws IOException {
+        beforeRead(fd, null);
+    }
+
+    /** {@code jdkSocket}: the JDK's socket object that reads (see {@link FastOpen#startHandshake(int, Object)}), or null. */
+    public void beforeRead(FileDescriptor fd, Object jdkSocket) throws IOException {
         DeferredSocket s = guarded(fd);
         if (s != null) {
+            s.usedBy(jdkSocket);
             trigger(s, true);
         }
     }
@@ -175,6 +181,11 @@ public final class DeferredHandshakes {
      * {@link #INTEREST_GRACE_MILLIS}, start the handshake.
      */
     public void beforeInterest(FileDescriptor fd, int ops) {
+        beforeInterest(fd, ops, null);
+    }
+
+    /** {@code jdkSocket}: the channel whose interest this is, for the trigger's send; or null. */
+    public void beforeInterest(FileDescriptor fd, int ops, Object jdkSocket) {
         if ((ops & SelectionKey.OP_READ) == 0) {
             return;
         }
@@ -182,6 +193,7 @@ public final class DeferredHandshakes {
         if (s == null || s.learnOnly || s.claimed) {
             return;
         }
+        s.usedBy(jdkSocket);
         if (serverFirst.speaksFirst(s.destination)) {
             trigger(s, false);
         } else {
@@ -203,23 +215,39 @@ public final class DeferredHandshakes {
 
     /** {@code parker}: how this write waits for establishment where the kernel fails it until then. */
     public void beforeWrite(FileDescriptor fd, ByteBuffer data, ParkUntilWritable parker) throws IOException {
-        if (data.hasRemaining() && lookup(fd) != null) {
-            beforeWrite(fd, data, null, 0, 0, parker);
-        }
+        beforeWrite(null, fd, data, parker);
     }
 
     public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length, ParkUntilWritable parker)
             throws IOException {
+        beforeWrite(null, fd, data, offset, length, parker);
+    }
+
+    public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length, ParkUntilWritable parker)
+            throws IOException {
+        beforeWrite(null, fd, data, offset, length, parker);
+    }
+
+    /** {@code jdkSocket}: the JDK's socket object that writes (see {@link FastOpen#startHandshake(int, Object)}), or null. */
+    public void beforeWrite(Object jdkSocket, FileDescriptor fd, ByteBuffer data, ParkUntilWritable parker)
+            throws IOException {
+        if (data.hasRemaining() && lookup(fd) != null) {
+            beforeWrite(jdkSocket, fd, data, null, 0, 0, parker);
+        }
+    }
+
+    public void beforeWrite(Object jdkSocket, FileDescriptor fd, byte[] data, int offset, int length,
+            ParkUntilWritable parker) throws IOException {
         if (length > 0 && lookup(fd) != null) { // the common write, on no tracked socket, allocates nothing
-            beforeWrite(fd, ByteBuffer.wrap(data, offset, length), null, 0, 0, parker);
+            beforeWrite(jdkSocket, fd, ByteBuffer.wrap(data, offset, length), null, 0, 0, parker);
         }
     }
 
     /** A gathering write is judged as the one sequence of bytes it sends. */
-    public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length, ParkUntilWritable parker)
-            throws IOException {
+    public void beforeWrite(Object jdkSocket, FileDescriptor fd, ByteBuffer[] data, int offset, int length,
+            ParkUntilWritable parker) throws IOException {
         if (lookup(fd) != null && hasRemaining(data, offset, length)) {
-            beforeWrite(fd, null, data, offset, length, parker);
+            beforeWrite(jdkSocket, fd, null, data, offset, length, parker);
         }
     }
 
@@ -229,12 +257,13 @@ public final class DeferredHandshakes {
      * ENOTCONN; {@link FastOpen#writesFailUntilEstablished}), every write but the one riding in the SYN then
      * parks until the handshake is done. Linux waits in the write itself, so there it goes on at once.
      */
-    private void beforeWrite(FileDescriptor fd, ByteBuffer one, ByteBuffer[] many, int offset, int length,
-            ParkUntilWritable parker) throws IOException {
+    private void beforeWrite(Object jdkSocket, FileDescriptor fd, ByteBuffer one, ByteBuffer[] many, int offset,
+            int length, ParkUntilWritable parker) throws IOException {
         DeferredSocket s = guarded(fd);
         if (s == null) {
             return;
         }
+        s.usedBy(jdkSocket);
         DeferredSocket claimed = claimableByWrite(s);
         boolean rides = claimed != null && decideFirstWrite(fd, claimed, one, many, offset, length);
         if (!rides && platform.writesFailUntilEstablished()) {
@@ -262,10 +291,16 @@ public final class DeferredHandshakes {
      * SYN_SENT): start the handshake and park, as the JDK parks, until it is done, failed or timed out.
      */
     public void beforeShutdownOutput(FileDescriptor fd, ParkUntilWritable parker) throws IOException {
+        beforeShutdownOutput(null, fd, parker);
+    }
+
+    /** {@code jdkSocket}: the JDK's socket object whose output shuts down, or null. */
+    public void beforeShutdownOutput(Object jdkSocket, FileDescriptor fd, ParkUntilWritable parker) throws IOException {
         DeferredSocket s = guarded(fd);
         if (s == null) {
             return;
         }
+        s.usedBy(jdkSocket);
         trigger(s, true);
         awaitEstablished(s, parker);
     }
@@ -362,9 +397,9 @@ public final class DeferredHandshakes {
         try {
             FirstWritePolicy policy = firstWrite;
             rides = one != null ? policy.allowsInSyn(one) : policy.allowsInSyn(many, offset, length);
+            s.inSyn = rides; // before claimed: a reader that sees the claim knows whether it is a rider's
             s.claimed = true;
             if (rides) {
-                s.inSyn = true;
                 s.outcome.firstWriteInSyn();
                 riding.put(fd, s);
             } else {
@@ -386,11 +421,14 @@ public final class DeferredHandshakes {
     }
 
     /**
-     * Sends the SYN without data, unless a write or another trigger claimed it. {@code wait}: wait for a
-     * write that is deciding; otherwise (the timer) leave the SYN to it.
+     * Sends the SYN without data, unless a write or another trigger claimed it. {@code wait} (a read or a
+     * shutdown): wait for a write that is deciding, or for a SYN being sent alone, so that no I/O of the
+     * application enters the JDK while a zero-byte send may be changing the socket's blocking mode (the JDK's
+     * read would then change it too, under the lock the send holds); only a write riding in the SYN is not
+     * waited for. Otherwise (the timer) leave the SYN to whoever claimed it.
      */
     private void trigger(DeferredSocket s, boolean wait) {
-        if (s.claimed) {
+        if (wait ? s.synSent || s.inSyn : s.claimed) {
             return;
         }
         if (wait) {
@@ -416,8 +454,9 @@ public final class DeferredHandshakes {
     }
 
     private void sendSyn(DeferredSocket s) {
+        Object jdkSocket = s.jdkSocket;
         s.onFd(fd -> {
-            platform.startHandshake(fd);
+            platform.startHandshake(fd, jdkSocket);
             return true;
         });
         s.synSent = true;

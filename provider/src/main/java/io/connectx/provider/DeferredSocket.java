@@ -46,6 +46,11 @@ final class DeferredSocket {
     volatile Future<?> deadline;
     /** What became of the connection, for the Flight Recorder event and the per-destination counts. */
     volatile ConnectionOutcome outcome = ConnectionOutcome.UNOBSERVED;
+    /**
+     * The JDK's socket object (NioSocketImpl or SocketChannelImpl) that a hook saw doing I/O on this socket,
+     * whose locks the zero-byte send holds ({@link FastOpen#startHandshake(int, Object)}); null until then.
+     */
+    volatile Object jdkSocket;
     private boolean closed;
 
     DeferredSocket(FileDescriptor fd, InetSocketAddress destination, boolean learnOnly) {
@@ -60,6 +65,13 @@ final class DeferredSocket {
      */
     synchronized boolean onFd(IntPredicate call) {
         return !closed && call.test(FileDescriptors.fdVal(fd));
+    }
+
+    /** Remembers the JDK socket object of this socket, once known (the same one for its whole life). */
+    void usedBy(Object socket) {
+        if (socket != null && jdkSocket == null) {
+            jdkSocket = socket;
+        }
     }
 
     synchronized void markClosed() {

@@ -1,5 +1,7 @@
 package io.connectx.provider;
 
+import io.connectx.sys.FileDescriptors;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.InetAddress;
 
@@ -19,8 +21,21 @@ public interface FastOpen {
     /** True for a TCP socket. */
     boolean isStream(int fd);
 
+    /**
+     * {@link #isStream(int)} on the JDK's own FileDescriptor, as the connect hook has it: a platform whose
+     * natives take the descriptor object itself passes it through and allocates nothing.
+     */
+    default boolean isStream(FileDescriptor fd) {
+        return isStream(FileDescriptors.fdVal(fd));
+    }
+
     /** Asks the kernel to defer the handshake of this unconnected TCP socket to its first write. */
     Outcome enableClient(int fd);
+
+    /** {@link #enableClient(int)} on the JDK's own FileDescriptor (see {@link #isStream(FileDescriptor)}). */
+    default Outcome enableClient(FileDescriptor fd) {
+        return enableClient(FileDescriptors.fdVal(fd));
+    }
 
     /** The local port of a bound inet socket, or -1 when it is not an inet socket. */
     int localInetPort(int fd);
@@ -28,8 +43,22 @@ public interface FastOpen {
     /** True while the socket is in SYN_SENT: its handshake deferred or under way. */
     boolean handshakePending(int fd);
 
+    /** {@link #handshakePending(int)} on the JDK's own FileDescriptor (see {@link #isStream(FileDescriptor)}). */
+    default boolean handshakePending(FileDescriptor fd) {
+        return handshakePending(FileDescriptors.fdVal(fd));
+    }
+
     /** Sends the SYN of a deferred socket, without data; never blocks. */
     void startHandshake(int fd);
+
+    /**
+     * {@link #startHandshake(int)} from a hook of {@code jdkSocket}, the JDK's socket object (NioSocketImpl or
+     * SocketChannelImpl) whose I/O asks for it, or null: where the send must change the socket's blocking mode
+     * for a moment, it holds that object's own locks meanwhile, as the JDK does when it changes the mode.
+     */
+    default void startHandshake(int fd, Object jdkSocket) {
+        startHandshake(fd);
+    }
 
     /** Did the SYN of this (connected or accepted) socket carry data that was acknowledged? TCP_INFO. */
     boolean synData(int fd);

@@ -98,16 +98,16 @@ public final class FastOpenSockets {
             return Boolean.FALSE;
         }
         try {
-            int fdVal = FileDescriptors.fdVal(fd);
-            // The JDK connects datagram channels through the same method; UDP is never touched.
-            if (!platform.isStream(fdVal)) {
+            // The JDK connects datagram channels through the same method; UDP is never touched. The JDK's own
+            // descriptor goes to the platform as it is, so that its natives allocate nothing per connect.
+            if (!platform.isStream(fd)) {
                 return Boolean.FALSE;
             }
             stats.admitted.increment();
-            switch (platform.enableClient(fdVal)) {
+            switch (platform.enableClient(fd)) {
                 case ENABLED -> {
                     stats.outcomes().connecting(address, port);
-                    Integer replaced = platform.connectInPlace(fdVal, address, port);
+                    Integer replaced = platform.connectInPlace(FileDescriptors.fdVal(fd), address, port);
                     if (replaced == null) {
                         return Boolean.TRUE;
                     }
@@ -187,7 +187,7 @@ public final class FastOpenSockets {
         int fdVal = FileDescriptors.fdVal(fd);
         InetSocketAddress destination = new InetSocketAddress(address, port);
         ConnectionOutcome outcome = stats.outcomes().connected(address, port);
-        if (result != 1 || !platform.handshakePending(fdVal)) {
+        if (result != 1 || !platform.handshakePending(fd)) {
             outcome.notDeferred();
             // No cookie: the kernel's own handshake, done (1) or under way (-2).
             if (result == 1) {
@@ -199,7 +199,7 @@ public final class FastOpenSockets {
         }
         if (!handshakes.hasConnected(destination)) {
             outcome.notDeferred();
-            platform.startHandshake(fdVal);
+            platform.startHandshake(fdVal); // inside the JDK's connect, which holds the socket's locks
             handshakes.trackUntilUsed(fd, destination);
             return IN_PROGRESS;
         }

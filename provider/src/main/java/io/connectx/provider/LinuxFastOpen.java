@@ -6,10 +6,12 @@ import static io.connectx.sys.LinuxSocketOptions.TCP_FASTOPEN_CONNECT;
 
 import com.sun.jna.LastErrorException;
 import io.connectx.sys.Errno;
+import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.JdkSocketNatives;
 import io.connectx.sys.LinuxSocketOptions;
 import io.connectx.sys.LinuxSockets;
 import io.connectx.sys.TcpInfo;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -29,6 +31,12 @@ public final class LinuxFastOpen implements FastOpen {
 
     @Override
     public boolean isStream(int fd) {
+        return Natives.JDK ? isStream(FileDescriptors.wrap(fd)) : LinuxSockets.isStream(fd);
+    }
+
+    /** On the JDK's natives, the JDK's own descriptor goes through as it is: nothing allocated per connect. */
+    @Override
+    public boolean isStream(FileDescriptor fd) {
         if (Natives.JDK) {
             try {
                 return JdkSocketNatives.intOption(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_TYPE)
@@ -37,11 +45,16 @@ public final class LinuxFastOpen implements FastOpen {
                 throw new IllegalStateException("getsockopt(SO_TYPE): " + e.getMessage(), e);
             }
         }
-        return LinuxSockets.isStream(fd);
+        return LinuxSockets.isStream(FileDescriptors.fdVal(fd));
     }
 
     @Override
     public Outcome enableClient(int fd) {
+        return Natives.JDK ? enableClient(FileDescriptors.wrap(fd)) : Jna.setTcpOption(fd, TCP_FASTOPEN_CONNECT, 1);
+    }
+
+    @Override
+    public Outcome enableClient(FileDescriptor fd) {
         if (Natives.JDK) {
             try {
                 JdkSocketNatives.setIntOption(fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, 1);
@@ -50,11 +63,16 @@ public final class LinuxFastOpen implements FastOpen {
                 return unsupportedByText(e) ? Outcome.UNSUPPORTED : Outcome.SKIPPED;
             }
         }
-        return Jna.setTcpOption(fd, TCP_FASTOPEN_CONNECT, 1);
+        return Jna.setTcpOption(FileDescriptors.fdVal(fd), TCP_FASTOPEN_CONNECT, 1);
     }
 
     @Override
     public boolean handshakePending(int fd) {
+        return Natives.JDK ? handshakePending(FileDescriptors.wrap(fd)) : TcpInfo.of(fd).handshakePending();
+    }
+
+    @Override
+    public boolean handshakePending(FileDescriptor fd) {
         if (Natives.JDK) {
             try {
                 // tcpi_state is TCP_INFO's first byte; little-endian on x86-64 and aarch64 Linux.
@@ -64,7 +82,7 @@ public final class LinuxFastOpen implements FastOpen {
                 throw new IllegalStateException("getsockopt(TCP_INFO): " + e.getMessage(), e);
             }
         }
-        return TcpInfo.of(fd).handshakePending();
+        return TcpInfo.of(FileDescriptors.fdVal(fd)).handshakePending();
     }
 
     @Override
@@ -74,15 +92,21 @@ public final class LinuxFastOpen implements FastOpen {
 
     @Override
     public void startHandshake(int fd) {
+        startHandshake(fd, null);
+    }
+
+    /** The JDK's send holds {@code jdkSocket}'s locks while it makes a blocking socket non-blocking for a moment. */
+    @Override
+    public void startHandshake(int fd, Object jdkSocket) {
         if (Natives.JDK) {
             try {
-                JdkSocketNatives.sendNothing(fd);
+                JdkSocketNatives.sendNothing(fd, jdkSocket);
             } catch (IOException e) {
                 // EINPROGRESS is the expected answer; a failed handshake is reported by the next I/O.
             }
             return;
         }
-        LinuxSockets.startHandshake(fd);
+        LinuxSockets.startHandshake(fd); // MSG_DONTWAIT: the socket's mode is never touched
     }
 
     @Override
