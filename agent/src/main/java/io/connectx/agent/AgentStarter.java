@@ -31,6 +31,7 @@ final class AgentStarter {
     }
 
     static synchronized void start(Instrumentation inst, String args, boolean fromPremain) {
+        StartupClock clock = new StartupClock();
         try {
             if (DETACH.equals(args == null ? null : args.trim())) {
                 detach();
@@ -38,6 +39,7 @@ final class AgentStarter {
             }
             AgentConfig config = AgentConfig.resolve(args, System.getProperties(), System.getenv());
             ConnectxLog.setLevel(config.log());
+            clock.mark("config");
             if (running != null) {
                 reconfigure(config);
                 return;
@@ -49,22 +51,29 @@ final class AgentStarter {
             }
             loadListenerKey(sockets, config);
             LibcBinding libc = new LibcBinding(sockets, FastOpenPlatforms.current());
+            clock.mark("engine");
             Class<?> bridge = BootstrapBridgeInjector.inject(inst);
+            clock.mark("bridge");
             JdkModules.open(inst, AgentStarter.class.getModule(), bridge.getModule());
             if (!FileDescriptors.isAccessible()) {
                 ConnectxLog.warn("disabled: java.io could not be opened to the agent" + PLAIN);
                 return;
             }
+            clock.mark("modules");
             HookInstaller.install(inst, sockets, libc, MetricsRegistration.hookPoints());
             running = sockets;
+            clock.mark("weave");
             if (FastOpenPlatforms.current() == FastOpenPlatforms.Kind.LINUX) {
                 NettyInstrumentation.install(inst); // Netty's epoll transport exists on Linux only
             }
+            clock.mark("netty");
             ReadFirstDoor.open(new ReadFirstGuard());
             if (fromPremain) {
                 JvmWideSelectorProvider.install();
             }
+            clock.mark("selector");
             MetricsRegistration.install(inst, new FastOpenMetrics(sockets.stats()));
+            clock.mark("metrics");
             if (config.summary()) {
                 sockets.stats().wantProof();
                 Runtime.getRuntime().addShutdownHook(new Thread(
@@ -73,6 +82,7 @@ final class AgentStarter {
             if (ConnectxLog.isEnabled(ConnectxLog.Level.INFO)) { // reads the version resource only for the line
                 ConnectxLog.info("version " + ConnectxVersion.current() + " active: " + describe(config));
             }
+            ConnectxLog.debugAtStartup(clock.summary());
         } catch (AgentConfig.ConfigException e) {
             ConnectxLog.warn("disabled, bad configuration: " + e.getMessage() + PLAIN);
         } catch (Throwable t) {

@@ -3,6 +3,7 @@ package io.connectx.agent;
 import io.connectx.provider.FastOpenSockets;
 import io.connectx.provider.ListenerKeys;
 import io.connectx.sys.FileDescriptors;
+import io.connectx.sys.JdkSocketNatives;
 import io.connectx.sys.KernelFastOpen;
 import io.connectx.sys.LinuxSockets;
 import io.connectx.sys.TcpInfo;
@@ -61,6 +62,7 @@ final class Doctor {
             InetSocketAddress peer = target == null ? null : parseTarget(target);
             if (target == null || peer != null) {
                 if (startAgentLogic(peer)) {
+                    reportNatives();
                     boolean loopback = (bits & KernelFastOpen.SERVER) != 0 ? probeLoopback() : skipLoopback();
                     reportListenerKey((bits & KernelFastOpen.SERVER) != 0);
                     proven = peer == null ? loopback : probePeer(peer) && (loopback || (bits & KernelFastOpen.SERVER) == 0);
@@ -168,6 +170,22 @@ final class Doctor {
         }
         line("PASS", "agent", "the agent's logic is active in this JVM (dest=" + dest + ";listen=*)");
         return true;
+    }
+
+    /**
+     * Which natives the connect path runs on here. Asked only once the agent's logic has opened the JDK's
+     * packages to it: {@link JdkSocketNatives} resolves once, and before that it would find them closed.
+     */
+    private void reportNatives() {
+        if (JdkSocketNatives.isAvailable()) {
+            line("PASS", "natives", "the connect path runs on the JDK's own natives (" + JdkSocketNatives.names().size()
+                    + " members of sun.nio.ch found): no JNA at start-up, no native-access warning on JDK 24+");
+        } else {
+            line("WARN", "natives", "the connect path runs on JNA, not on the JDK's own natives: "
+                    + JdkSocketNatives.unavailabilityCause() + "; JNA is bound at the first connect (on JDK 24+ the JVM"
+                    + " then warns about its native access); fix: a JDK from 17 to 25, without -D"
+                    + JdkSocketNatives.FORCE_PROPERTY + "=jna");
+        }
     }
 
     /**

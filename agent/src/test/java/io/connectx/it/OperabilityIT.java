@@ -26,11 +26,21 @@ class OperabilityIT {
         return stderr.lines().filter(l -> l.startsWith("connectx:")).toList();
     }
 
+    /** Refused the JDK's natives, doctor says the connect path runs on JNA, and why, and still proves Fast Open. */
+    @Test
+    void doctorSaysWhenTheConnectPathRunsOnJnaInsteadOfTheJdksNatives() throws Exception {
+        ChildJvm.Result r = cli(new ChildJvm().args("-Dconnectx.test.natives=jna"), "doctor");
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith("WARN  natives   the connect path runs on JNA")
+                && l.contains("refused by -Dconnectx.test.natives=jna")), r.stdout());
+        assertTrue(r.stdout().endsWith("doctor: PASSED\n"), r.stdout());
+    }
+
     @Test
     void doctorPassesOnThisHostAndProvesSynDataOnBothEnds() throws Exception {
         ChildJvm.Result r = cli(new ChildJvm(), "doctor");
         assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
-        for (String check : List.of("os", "client", "server", "jdk", "jna", "agent", "loopback", "key")) {
+        for (String check : List.of("os", "client", "server", "jdk", "jna", "agent", "natives", "loopback", "key")) {
             assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith("PASS  " + check + " ")), check + "\n" + r.stdout());
         }
         assertTrue(r.stdout().endsWith("doctor: PASSED\n"), r.stdout());

@@ -12,6 +12,7 @@ import io.connectx.sys.JdkSocketNatives;
 import io.connectx.sys.TcpInfo;
 import io.connectx.sys.LinuxSocketOptions;
 import io.connectx.sys.LinuxSockets;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
@@ -57,12 +58,14 @@ public class NativeCallBenchmark {
     private final DestinationPolicy policy = DestinationPolicy.defaults();
     private InetAddress destination;
     private SocketChannel channel;
+    private FileDescriptor descriptor;
     private int fd;
 
     @Setup
     public void open() throws IOException {
         channel = SocketChannel.open();
         fd = FileDescriptors.of(channel);
+        descriptor = FileDescriptors.descriptorOf(channel);
         destination = InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}); // TEST-NET-1: admitted by *:443
         if (!JdkSocketNatives.isAvailable()) {
             throw new IllegalStateException("the JDK's own natives are not usable: " + JdkSocketNatives.unavailabilityCause());
@@ -93,9 +96,22 @@ public class NativeCallBenchmark {
         return value[0];
     }
 
-    /** One admitted connect's native calls, as shipped: the JDK's own natives. The socket stays unconnected (TCP_CLOSE). */
+    /**
+     * One admitted connect's native calls, as shipped: the JDK's own natives, given the JDK's own FileDescriptor
+     * as the connect hook has it. The socket stays unconnected (TCP_CLOSE).
+     */
     @Benchmark
     public boolean connectPathJdkNatives() {
+        return policy.admits(destination, 443) && SHIPPED.isStream(descriptor)
+            && SHIPPED.enableClient(descriptor) == FastOpen.Outcome.ENABLED && !SHIPPED.handshakePending(descriptor);
+    }
+
+    /**
+     * The same calls on the int descriptor, as the connect path made them before it passed the JDK's
+     * FileDescriptor through: each call wraps the number in a new FileDescriptor for the JDK native.
+     */
+    @Benchmark
+    public boolean connectPathJdkNativesWrapped() {
         return policy.admits(destination, 443) && SHIPPED.isStream(fd) && SHIPPED.enableClient(fd) == FastOpen.Outcome.ENABLED
             && !SHIPPED.handshakePending(fd);
     }

@@ -1,7 +1,8 @@
 package io.connectx.sys;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 
@@ -19,8 +20,10 @@ public final class KernelFastOpen {
 
     /** The sysctl's value, or empty where it cannot be read (not Linux, no procfs). */
     public static OptionalInt sysctl() {
-        try {
-            return OptionalInt.of(Integer.parseInt(Files.readString(SYSCTL).trim()));
+        // java.io rather than Files.readString: the agent reads this in premain, and NIO's file channel would
+        // initialise sun.nio.ch.IOUtil there (loading libnet and libnio) in an application that may never use NIO.
+        try (FileInputStream in = new FileInputStream(SYSCTL.toString())) {
+            return OptionalInt.of(Integer.parseInt(new String(in.readNBytes(16), StandardCharsets.US_ASCII).trim()));
         } catch (IOException | RuntimeException e) {
             return OptionalInt.empty();
         }

@@ -56,6 +56,11 @@ public final class ConnectxLog {
         startupLine(Level.INFO, message);
     }
 
+    /** A start-up line at DEBUG, on stderr (log=debug). */
+    public static void debugAtStartup(String message) {
+        startupLine(Level.DEBUG, message);
+    }
+
     private static void startupLine(Level level, String message) {
         if (isEnabled(level)) {
             System.err.println("connectx: " + message);
