@@ -104,6 +104,79 @@ class JdkSocketNativesTest {
         }
     }
 
+    /**
+     * The send holds the socket's own locks, under which alone the JDK changes its mode: with both free it puts a
+     * blocking socket back to blocking; with writeLock held elsewhere (a transferTo, say) it still starts the
+     * handshake, waiting no longer than its bound, and leaves the socket non-blocking, a state the JDK's I/O
+     * copes with, never blocking behind a JDK that believes it non-blocking.
+     */
+    @Test
+    void aZeroByteSendHoldsTheSocketsLocksAndLeavesItNonBlockingWhenItsWriteLockIsBusy() throws Exception {
+        assumeTrue((KernelFastOpen.sysctl().orElse(0) & 3) == 3,
+                "needs net.ipv4.tcp_fastopen=3 (client and server) for a cookie on loopback");
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 5);
+            JdkSocketNatives.setIntOption(FileDescriptors.of(server), LinuxSocketOptions.IPPROTO_TCP,
+                    LinuxSocketOptions.TCP_FASTOPEN, 16);
+            Thread echo = echo(server);
+            int deferred = 0;
+            boolean busyDeferred = false;
+            for (boolean writeLockBusy : new boolean[] {false, false, true}) { // the first fetches the cookie
+                try (SocketChannel client = SocketChannel.open()) {
+                    int fd = FileDescriptors.of(client);
+                    JdkSocketNatives.setIntOption(fd, LinuxSocketOptions.IPPROTO_TCP, LinuxSocketOptions.TCP_FASTOPEN_CONNECT, 1);
+                    client.connect(server.getLocalSocketAddress());
+                    if (state(fd) == LinuxSocketOptions.TCP_SYN_SENT) {
+                        deferred++;
+                        busyDeferred |= writeLockBusy;
+                        java.util.concurrent.locks.ReentrantLock writeLock = JdkSocketLocks.writeLock(client);
+                        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+                        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+                        Thread holder = new Thread(() -> {
+                            writeLock.lock();
+                            try {
+                                held.countDown();
+                                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } finally {
+                                writeLock.unlock();
+                            }
+                        });
+                        if (writeLockBusy) {
+                            holder.start();
+                            assertTrue(held.await(5, java.util.concurrent.TimeUnit.SECONDS));
+                        }
+                        try {
+                            assertThrows(IOException.class, () -> JdkSocketNatives.sendNothing(fd, client)); // EINPROGRESS
+                        } finally {
+                            release.countDown();
+                            if (writeLockBusy) {
+                                holder.join(5_000);
+                            }
+                        }
+                        assertEquals(writeLockBusy ? O_NONBLOCK : 0, flags(fd) & O_NONBLOCK,
+                                writeLockBusy ? "left non-blocking: writeLock was busy" : "put back to blocking");
+                        assertTrue(client.isBlocking(), "the JDK still believes it blocking, and copes (EAGAIN parks)");
+                        for (int i = 0; i < 200 && state(fd) == LinuxSocketOptions.TCP_SYN_SENT; i++) {
+                            Thread.sleep(5);
+                        }
+                        assertEquals(LinuxSocketOptions.TCP_ESTABLISHED, state(fd), "the handshake ran");
+                    }
+                    client.write(java.nio.ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+                    java.nio.ByteBuffer reply = java.nio.ByteBuffer.allocate(4);
+                    while (reply.hasRemaining() && client.read(reply) >= 0) {
+                        // bounded by the echo closing after four bytes
+                    }
+                    assertEquals("ping", new String(reply.array(), StandardCharsets.US_ASCII));
+                }
+            }
+            server.close();
+            echo.join(5_000);
+            assertTrue(deferred >= 2 && busyDeferred, "the connects after the cookie fetch were deferred: " + deferred);
+        }
+    }
+
     @Test
     void readsTheFileStatusFlagsOfADescriptor() throws Exception {
         try (SocketChannel channel = SocketChannel.open()) {
