@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Connects the bridge to the agent's logic and weaves the hooks. Kept apart from {@link AgentStarter}
@@ -22,6 +23,13 @@ import java.util.Map;
 final class HookInstaller {
     /** The bridge's seal, from the first install in this JVM: the one way to change its hooks after that. */
     private static SocketHookBridge.Seal seal;
+
+    /**
+     * How a Netty event loop waits for a handshake it must see done (a shutdownOutput before the first write): it
+     * has no JDK socket to park through, so it sleeps in slices, each bounded by the engine's deadline.
+     */
+    private static final long NETTY_PARK_SLICE_NANOS = 1_000_000;
+    private static final ParkUntilWritable NETTY_PARK = nanos -> LockSupport.parkNanos(Math.min(nanos, NETTY_PARK_SLICE_NANOS));
 
     private HookInstaller() {
     }
@@ -124,7 +132,12 @@ final class HookInstaller {
 
         @Override
         public void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException {
-            handshakes.beforeShutdownOutput(fd, JdkPark.of(socket, fd));
+            handshakes.beforeShutdownOutput(fd, socket != null ? JdkPark.of(socket, fd) : NETTY_PARK);
+        }
+
+        @Override
+        public void beforeOpaqueWrite(FileDescriptor fd) throws IOException {
+            handshakes.beforeOpaqueWrite(fd);
         }
 
         @Override
@@ -159,6 +172,9 @@ final class HookInstaller {
 
         @Override
         public FileDescriptor nettyDescriptor(int fdVal, boolean connecting) {
+            if (connecting && !(libc.await() && sockets.isStream(fdVal))) {
+                return null; // a Netty datagram socket connects through the same Socket.connect: UDP is never touched
+            }
             return netty.descriptor(fdVal, connecting);
         }
 

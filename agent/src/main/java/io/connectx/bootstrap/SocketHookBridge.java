@@ -223,6 +223,19 @@ public final class SocketHookBridge {
         }
     }
 
+    public static void beforeOpaqueWrite(FileDescriptor fd) throws IOException {
+        SocketHooks h = hooks;
+        if (h != null) {
+            try {
+                h.beforeOpaqueWrite(fd);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                fault(h, "beforeOpaqueWrite", t);
+            }
+        }
+    }
+
     public static void beforeInterest(FileDescriptor fd, int ops) {
         SocketHooks h = hooks;
         if (h != null) {

@@ -338,6 +338,11 @@ class HookWeaverTest {
         }
 
         @Override
+        public void beforeOpaqueWrite(FileDescriptor fd) {
+            calls.add("beforeOpaqueWrite");
+        }
+
+        @Override
         public void beforeInterest(FileDescriptor fd, int ops) {
             calls.add("beforeInterest " + ops);
         }

@@ -242,6 +242,21 @@ public final class DeferredHandshakes {
         }
     }
 
+    /**
+     * A first write whose bytes the engine cannot see (Netty's sendfile and splice): never in the SYN, so it
+     * is held as a write not known to be replay-safe is, the SYN going out alone first.
+     */
+    public void beforeOpaqueWrite(FileDescriptor fd) throws IOException {
+        DeferredSocket s = guarded(fd);
+        if (s == null) {
+            return;
+        }
+        DeferredSocket claimed = claimableByWrite(s);
+        if (claimed != null) {
+            decideFirstWrite(fd, claimed, null, null, 0, 0);
+        }
+    }
+
     /** After a write: releases the SYN claim of a write that rode in it, and maps a failure. */
     public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
         DeferredSocket rider = riding.isEmpty() ? null : riding.get(fd);
@@ -361,7 +376,8 @@ public final class DeferredHandshakes {
         boolean rides = false;
         try {
             FirstWritePolicy policy = firstWrite;
-            rides = one != null ? policy.allowsInSyn(one) : policy.allowsInSyn(many, offset, length);
+            // No bytes at all (an opaque write): never in the SYN.
+            rides = one != null ? policy.allowsInSyn(one) : many != null && policy.allowsInSyn(many, offset, length);
             s.claimed = true;
             if (rides) {
                 s.inSyn = true;
