@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The real-world compatibility suite behind {@code docs/compatibility.md}: unmodified applications on the
  * client libraries users run, each in a child JVM with the agent, against real servers started once for
  * the suite (Debian's nginx with {@code fastopen=256} over HTTP and HTTPS, redis-server, PostgreSQL,
- * MariaDB, and two unmodified Java servers given Fast Open by the agent's {@code listen}). Each row checks
+ * MariaDB, and unmodified Java servers given Fast Open by the agent's {@code listen}: com.sun.net.httpserver,
+ * Jetty, embedded Tomcat, Reactor Netty on epoll and on NIO). Each row checks
  * the replies on their content, with and without the agent; proves Fast Open from TCP_INFO and the kernel's
  * counters, or, for servers without Fast Open, that nothing changed; and is written to the table.
  */

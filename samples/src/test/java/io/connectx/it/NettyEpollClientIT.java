@@ -78,7 +78,7 @@ class NettyEpollClientIT {
         assertEquals(0, mbean.get("Errors"), mbean.toString());
         long active = after.since(before, TcpExtCounters.ACTIVE);
         assertTrue(active >= COUNT - 1, "TcpExt TCPFastOpenActive +" + active);
-        System.out.println("NettyEpollClientIT Netty " + agent.lines("netty ").get(0) + ": " + mbean.get("SynDataAcked") + "/"
+        System.out.println("NettyEpollClientIT " + agent.lines("netty ").get(0) + ": " + mbean.get("SynDataAcked") + "/"
                 + COUNT + " GETs in the SYN by TCP_INFO; TcpExt TCPFastOpenActive +" + active);
     }
 
