@@ -10,6 +10,7 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.util.List;
@@ -92,23 +93,53 @@ final class HookInstaller {
 
         @Override
         public void beforeRead(FileDescriptor fd) throws IOException {
-            handshakes.beforeRead(fd);
+            try {
+                handshakes.beforeRead(fd);
+            } catch (SocketTimeoutException e) {
+                throw asNettyWouldSay(fd, e);
+            }
         }
 
         @Override
         public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
-            return handshakes.afterRead(fd, n, thrown);
+            return asNettyWouldSay(fd, thrown, handshakes.afterRead(fd, n, thrown));
+        }
+
+        /**
+         * A deferred handshake that Netty's CONNECT_TIMEOUT_MILLIS ended fails as Netty's own connect timeout
+         * does: a ConnectException (the superclass of Netty's ConnectTimeoutException) with Netty's words,
+         * where the JDK path has the JDK's SocketTimeoutException.
+         */
+        private Throwable asNettyWouldSay(FileDescriptor fd, Throwable thrown, Throwable mapped) {
+            if (mapped == null || mapped == thrown || !netty.owns(fd)) {
+                return mapped;
+            }
+            DeferredHandshakes.TimedOut timedOut = handshakes.timedOut(fd);
+            return timedOut == null ? mapped : NettyDescriptors.connectTimedOut(timedOut);
+        }
+
+        /** The same for a guard that throws before the I/O: the JDK path's timeout, or Netty's words for it. */
+        private IOException asNettyWouldSay(FileDescriptor fd, SocketTimeoutException timedOut) {
+            return (IOException) asNettyWouldSay(fd, null, timedOut);
         }
 
         @Override
         public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) throws IOException {
-            handshakes.beforeWrite(fd, data, writeParker(socket, fd));
+            try {
+                handshakes.beforeWrite(fd, data, writeParker(socket, fd));
+            } catch (SocketTimeoutException e) {
+                throw asNettyWouldSay(fd, e);
+            }
         }
 
         @Override
         public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length)
                 throws IOException {
-            handshakes.beforeWrite(fd, data, offset, length, writeParker(socket, fd));
+            try {
+                handshakes.beforeWrite(fd, data, offset, length, writeParker(socket, fd));
+            } catch (SocketTimeoutException e) {
+                throw asNettyWouldSay(fd, e);
+            }
         }
 
         @Override
@@ -127,17 +158,25 @@ final class HookInstaller {
 
         @Override
         public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
-            return handshakes.afterWrite(fd, thrown);
+            return asNettyWouldSay(fd, thrown, handshakes.afterWrite(fd, thrown));
         }
 
         @Override
         public void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException {
-            handshakes.beforeShutdownOutput(fd, socket != null ? JdkPark.of(socket, fd) : NETTY_PARK);
+            try {
+                handshakes.beforeShutdownOutput(fd, socket != null ? JdkPark.of(socket, fd) : NETTY_PARK);
+            } catch (SocketTimeoutException e) {
+                throw asNettyWouldSay(fd, e);
+            }
         }
 
         @Override
         public void beforeOpaqueWrite(FileDescriptor fd) throws IOException {
-            handshakes.beforeOpaqueWrite(fd);
+            try {
+                handshakes.beforeOpaqueWrite(fd);
+            } catch (SocketTimeoutException e) {
+                throw asNettyWouldSay(fd, e);
+            }
         }
 
         @Override

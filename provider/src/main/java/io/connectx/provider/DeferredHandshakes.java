@@ -507,6 +507,19 @@ public final class DeferredHandshakes {
         s.outcome.handshakeCompleted(acked);
     }
 
+    /**
+     * The destination and connect timeout of a tracked socket whose handshake timed out; null otherwise. For a
+     * caller that words the timeout as its own library does (Netty).
+     */
+    public TimedOut timedOut(FileDescriptor fd) {
+        DeferredSocket s = lookup(fd);
+        return s != null && s.timedOut && s.timeoutNanos > 0 ? new TimedOut(s.destination, s.timeoutNanos) : null;
+    }
+
+    /** A handshake ended by its connect timeout. */
+    public record TimedOut(InetSocketAddress destination, long timeoutNanos) {
+    }
+
     private DeferredSocket lookup(FileDescriptor fd) {
         // The common case, no socket waiting for its handshake, costs one read of the map's size.
         return pending.isEmpty() ? null : pending.get(fd);
