@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The second hook family: Netty's native epoll transport, which makes its socket calls through its own JNI
  * ({@code io.netty.channel.unix.Socket}) where no JDK hook runs. Found by name as each class loads, in any
  * class loader and under any package prefix (a shaded copy such as {@code io.grpc.netty.shaded.io.netty}).
- * For each class loader and prefix, the four classes are checked together, from the loader's own class files,
+ * For each class loader and prefix, the five classes are checked together, from the loader's own class files,
  * before the first of them is woven: all of them get their hooks, or, when one shape does not match, none,
  * and one line says so. The woven code calls {@code NettySocketBridge}, which ends in the sealed bridge and
  * the same engine as the JDK's sockets.
@@ -151,7 +151,7 @@ final class NettyInstrumentation implements ClassFileTransformer {
             }
             return HookWeaver.weave(bytes, points(prefix, suffix));
         } catch (Throwable t) {
-            // The check of all four classes passed, so this one's bytes differ from its class file (another
+            // The check of all five classes passed, so this one's bytes differ from its class file (another
             // agent changed them): this class stays as it is, and the engine's guards may miss its calls.
             sayOnce(prefix, "Netty at " + dotted(prefix) + ": " + className + " could not be woven (" + t + ")");
             return null;
@@ -193,7 +193,7 @@ final class NettyInstrumentation implements ClassFileTransformer {
         return true;
     }
 
-    /** Why the four classes cannot all be woven, or null when they can. */
+    /** Why the five classes cannot all be woven, or null when they can. */
     static String mismatch(ClassLoader loader, String prefix) {
         for (String suffix : CLASSES) {
             String resource = prefix + suffix + ".class";
