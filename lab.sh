@@ -9,6 +9,10 @@
 #                       the agent's (warm cookie) median TTFB is below plain's at 20 ms; leaves docs/ alone
 #   ./lab.sh --burst    only the virtual-thread burst row (JDK 21+): plain against agent at RTT 50 ms; stores
 #                       its results in docs/benchmarks/ apart from the rest and regenerates the report
+#   ./lab.sh --netty    only the Reactor Netty row: an unmodified Reactor Netty HttpClient on Netty's epoll
+#                       transport (samples/), plain against agent (warm cookie) at RTT 20, 50, 100 ms; stores its
+#                       results in docs/benchmarks/netty-* apart from the rest and regenerates the report. The
+#                       full run measures it too.
 #   ./lab.sh --report   regenerates docs/benchmarks.md and the charts from the raw results in docs/benchmarks/
 #   --no-build          skips the Maven build (uses agent/target and jmh/target as they are)
 # Environment: JAVA_HOME (default: java on PATH); SAMPLES, WARMUP (TTFB connections per measure), JMH_OPTS
@@ -29,7 +33,8 @@ for arg in "$@"; do
         --report) MODE=report ;;
         --no-build) BUILD=0 ;;
         --burst) MODE=burst ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --netty) MODE=netty ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "lab.sh: unknown option '$arg' (see ./lab.sh --help)" >&2; exit 2 ;;
     esac
 done
@@ -67,6 +72,9 @@ if [ "$MODE" = smoke ]; then
     OUT=$(mktemp -d /tmp/connectx-lab-smoke.XXXXXX)
 elif [ "$MODE" = burst ]; then
     RTTS=(); OUT=$(mktemp -d /tmp/connectx-lab-burst.XXXXXX)
+elif [ "$MODE" = netty ]; then
+    RTTS=(); SAMPLES=${SAMPLES:-50}; WARMUP=${WARMUP:-10}
+    OUT=$(mktemp -d /tmp/connectx-lab-netty.XXXXXX)
 else
     RTTS=(0 10 20 50 100); SAMPLES=${SAMPLES:-50}; WARMUP=${WARMUP:-10}
     OUT=$(mktemp -d /tmp/connectx-lab.XXXXXX)
@@ -76,9 +84,12 @@ STARTED=$(date +%s)
 BURST_RTT=50; BURST_THREADS=${BURST_THREADS:-200}; BURST_ROUNDS=${BURST_ROUNDS:-5}
 if [ "$MODE" = smoke ]; then BURST_RTT=20; BURST_ROUNDS=1; fi
 
+# samples: the Reactor Netty row's client (an unmodified Reactor Netty app) and its class path.
+MODULES=agent,jmh
+[ "$MODE" = full ] || [ "$MODE" = netty ] && MODULES=agent,jmh,samples
 if [ "$BUILD" = 1 ]; then
-    echo "== building (mvn -B -q -Dstyle.color=never -DskipTests package -pl agent,jmh -am)"
-    mvn -B -q -Dstyle.color=never -DskipTests package -pl agent,jmh -am
+    echo "== building (mvn -B -q -Dstyle.color=never -DskipTests package -pl $MODULES -am)"
+    mvn -B -q -Dstyle.color=never -DskipTests package -pl "$MODULES" -am
 fi
 DELAYER=jmh/target/lab/nfq-delay
 mkdir -p "$(dirname "$DELAYER")"
@@ -191,6 +202,52 @@ keep_burst() {
     mkdir -p "$RESULTS"
     cp "$OUT"/burst.csv "$OUT"/burst-runs.csv "$OUT"/burst-environment.txt "$RESULTS"/
 }
+# The Reactor Netty row: an unmodified Reactor Netty HttpClient on Netty's epoll transport (the agent's Netty
+# hooks), plain JVMs against agent JVMs (warm cookie) at each RTT, in files of its own.
+NETTY_RTTS=(20 50 100)
+NETTY=skipped
+netty_row() {
+    local cp rtt mode active cookie passive
+    cp="samples/target/connectx-samples.jar:$(cat samples/target/runtime-classpath.txt)"
+    echo "rtt_ms,mode,measure,sample,micros" >"$OUT/netty-ttfb.csv"
+    echo "rtt_ms,mode,syn_data_acked,cookie_requests,server_fast_open" >"$OUT/netty-runs.csv"
+    echo "== Reactor Netty row: $SAMPLES samples after $WARMUP warm-up connections per measure, RTT ${NETTY_RTTS[*]} ms; agent mode uses $CLIENT_AGENT"
+    for rtt in "${NETTY_RTTS[@]}"; do
+        set_rtt "$rtt"
+        for mode in plain warm; do
+            opts=()
+            [ "$mode" = warm ] && opts=("$CLIENT_AGENT")
+            active=$(counter TCPFastOpenActive) cookie=$(counter TCPFastOpenCookieReqd) passive=$(counter TCPFastOpenPassive)
+            in_ns "$JAVA" "${opts[@]}" -cp "$cp" io.connectx.samples.ReactorNettyTtfbClient 127.0.0.1 "$PORT" "$rtt" "$mode" \
+                "$SAMPLES" "$WARMUP" "$OUT/netty-ttfb.csv"
+            echo "$rtt,$mode,$(( $(counter TCPFastOpenActive) - active )),$(( $(counter TCPFastOpenCookieReqd) - cookie )),$(( $(counter TCPFastOpenPassive) - passive ))" >>"$OUT/netty-runs.csv"
+        done
+    done
+    set_rtt 0
+    column -t -s, "$OUT/netty-runs.csv"
+    NETTY=measured
+    {
+        echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+        echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+        echo "java: $("$JAVA" -version 2>&1 | head -2 | tail -1)"
+        echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "$SAMPLES samples after $WARMUP warm-up connections per measure, RTTs ${NETTY_RTTS[*]} ms"
+        echo "command: ${JAVA_HOME:+JAVA_HOME=$JAVA_HOME }./lab.sh$([ "$MODE" = netty ] && echo ' --netty')"
+    } >"$OUT/netty-environment.txt"
+}
+keep_netty() {
+    [ "$NETTY" = measured ] || return 0
+    mkdir -p "$RESULTS"
+    cp "$OUT"/netty-ttfb.csv "$OUT"/netty-runs.csv "$OUT"/netty-environment.txt "$RESULTS"/
+}
+if [ "$MODE" = netty ]; then
+    netty_row
+    keep_netty
+    report
+    echo "== Reactor Netty row done in $(( $(date +%s) - STARTED )) s; raw results in $RESULTS, report in docs/benchmarks.md"
+    exit 0
+fi
+
 if [ "$MODE" = burst ]; then
     burst
     [ "$BURST" = measured ] || exit 1
@@ -216,6 +273,7 @@ for rtt in "${RTTS[@]}"; do
 done
 
 burst
+[ "$MODE" = full ] && netty_row
 set_rtt 0
 echo "== kernel counters per client run (TCPFastOpenActive, TCPFastOpenCookieReqd, TCPFastOpenPassive)"
 column -t -s, "$OUT/runs.csv"
@@ -273,5 +331,6 @@ mkdir -p "$RESULTS"
 rm -f "$RESULTS"/startup-environment.txt "$RESULTS"/startup-jdk25.csv # measured with the rest of this run now
 cp "$OUT"/ttfb.csv "$OUT"/runs.csv "$OUT"/*.json "$OUT"/startup*.csv "$OUT"/environment.txt "$RESULTS"/
 keep_burst
+keep_netty
 report
 echo "== lab done in $(( $(date +%s) - STARTED )) s; raw results in $RESULTS, report in docs/benchmarks.md"

@@ -118,8 +118,8 @@ final class Doctor {
     /** Netty is in the application, not here: what the agent does with it is said, not checked. */
     private void reportNetty() {
         line("INFO", "netty", "Netty's epoll transport (4.1.100 to 4.2, shaded copies too) is hooked as it loads, in the"
-                + " application's JVM; a copy whose shapes differ is left alone with one line; io_uring and kqueue run plain"
-                + " (docs/netty.md)");
+                + " application's JVM: clients by dest/first, servers by listen; its NIO transport goes through the JDK hooks;"
+                + " a copy whose shapes differ is left alone with one line; io_uring and kqueue run plain (docs/netty.md)");
     }
 
     private boolean checkJdk() {

@@ -374,12 +374,15 @@ enum Hook {
             m.callNettyBridge("beforeOpaqueWrite", "(I)V");
         }
     },
-    /** {@code Native.splice(fdIn, offIn, fdOut, offOut, len)}: a read of one socket or a write to another, unjudged. */
+    /**
+     * {@code Native.splice(fdIn, offIn, fdOut, offOut, len)}: a read of one socket (the read-first trigger) and
+     * a write to another whose bytes are not judged (held out of the SYN).
+     */
     NETTY_SPLICE(false) {
         @Override
         void enter(HookedMethod m) {
             m.loadArgument(0);
-            m.callNettyBridge("beforeOpaqueWrite", "(I)V");
+            m.callNettyBridge("beforeRead", "(I)V");
             m.loadArgument(2);
             m.callNettyBridge("beforeOpaqueWrite", "(I)V");
         }
@@ -391,6 +394,27 @@ enum Hook {
             m.loadArgument(1);
             m.loadArgument(2);
             m.callNettyBridge("beforeInterest", "(II)V");
+        }
+    },
+    /**
+     * Exit of Netty's {@code AbstractEpollChannel.doConnect}: the channel's {@code CONNECT_TIMEOUT_MILLIS}, which
+     * bounds a deferred handshake as the JDK's timed connect does (Netty's own timer ends when the connect
+     * reports done, before a deferred SYN is out).
+     */
+    NETTY_CONNECT_TIMEOUT(false) {
+        @Override
+        void returned(HookedMethod m) {
+            m.loadNettyChannelFdAndConnectTimeout(m.ownerPrefix(NettyInstrumentation.EPOLL_CHANNEL));
+            m.callNettyBridge("connectTimeout", "(II)V");
+        }
+    },
+    /** Entry of Netty's {@code Socket.shutdown(boolean read, boolean write)}. */
+    NETTY_SHUTDOWN(false) {
+        @Override
+        void enter(HookedMethod m) {
+            m.loadNettyFd();
+            m.loadArgument(1);
+            m.callNettyBridge("beforeShutdown", "(IZ)V");
         }
     },
     NETTY_CLOSE(false) {

@@ -10,10 +10,12 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Connects the bridge to the agent's logic and weaves the hooks. Kept apart from {@link AgentStarter}
@@ -22,6 +24,13 @@ import java.util.Map;
 final class HookInstaller {
     /** The bridge's seal, from the first install in this JVM: the one way to change its hooks after that. */
     private static SocketHookBridge.Seal seal;
+
+    /**
+     * How a Netty event loop waits for a handshake it must see done (a shutdownOutput before the first write): it
+     * has no JDK socket to park through, so it sleeps in slices, each bounded by the engine's deadline.
+     */
+    private static final long NETTY_PARK_SLICE_NANOS = 1_000_000;
+    private static final ParkUntilWritable NETTY_PARK = nanos -> LockSupport.parkNanos(Math.min(nanos, NETTY_PARK_SLICE_NANOS));
 
     private HookInstaller() {
     }
@@ -84,23 +93,53 @@ final class HookInstaller {
 
         @Override
         public void beforeRead(Object socket, FileDescriptor fd) throws IOException {
-            handshakes.beforeRead(fd, socket);
+            try {
+                handshakes.beforeRead(fd, socket);
+            } catch (SocketTimeoutException e) {
+                throw asNettyWouldSay(fd, e);
+            }
         }
 
         @Override
         public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
-            return handshakes.afterRead(fd, n, thrown);
+            return asNettyWouldSay(fd, thrown, handshakes.afterRead(fd, n, thrown));
+        }
+
+        /**
+         * A deferred handshake that Netty's CONNECT_TIMEOUT_MILLIS ended fails as Netty's own connect timeout
+         * does: a ConnectException (the superclass of Netty's ConnectTimeoutException) with Netty's words,
+         * where the JDK path has the JDK's SocketTimeoutException.
+         */
+        private Throwable asNettyWouldSay(FileDescriptor fd, Throwable thrown, Throwable mapped) {
+            if (mapped == null || mapped == thrown || !netty.owns(fd)) {
+                return mapped;
+            }
+            DeferredHandshakes.TimedOut timedOut = handshakes.timedOut(fd);
+            return timedOut == null ? mapped : NettyDescriptors.connectTimedOut(timedOut);
+        }
+
+        /** The same for a guard that throws before the I/O: the JDK path's timeout, or Netty's words for it. */
+        private IOException asNettyWouldSay(FileDescriptor fd, SocketTimeoutException timedOut) {
+            return (IOException) asNettyWouldSay(fd, null, timedOut);
         }
 
         @Override
         public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) throws IOException {
-            handshakes.beforeWrite(socket, fd, data, writeParker(socket, fd));
+            try {
+                handshakes.beforeWrite(socket, fd, data, writeParker(socket, fd));
+            } catch (SocketTimeoutException e) {
+                throw asNettyWouldSay(fd, e);
+            }
         }
 
         @Override
         public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length)
                 throws IOException {
-            handshakes.beforeWrite(socket, fd, data, offset, length, writeParker(socket, fd));
+            try {
+                handshakes.beforeWrite(socket, fd, data, offset, length, writeParker(socket, fd));
+            } catch (SocketTimeoutException e) {
+                throw asNettyWouldSay(fd, e);
+            }
         }
 
         @Override
@@ -119,12 +158,25 @@ final class HookInstaller {
 
         @Override
         public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
-            return handshakes.afterWrite(fd, thrown);
+            return asNettyWouldSay(fd, thrown, handshakes.afterWrite(fd, thrown));
         }
 
         @Override
         public void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException {
-            handshakes.beforeShutdownOutput(socket, fd, JdkPark.of(socket, fd));
+            try {
+                handshakes.beforeShutdownOutput(socket, fd, socket != null ? JdkPark.of(socket, fd) : NETTY_PARK);
+            } catch (SocketTimeoutException e) {
+                throw asNettyWouldSay(fd, e);
+            }
+        }
+
+        @Override
+        public void beforeOpaqueWrite(FileDescriptor fd) throws IOException {
+            try {
+                handshakes.beforeOpaqueWrite(fd);
+            } catch (SocketTimeoutException e) {
+                throw asNettyWouldSay(fd, e);
+            }
         }
 
         @Override
@@ -159,6 +211,9 @@ final class HookInstaller {
 
         @Override
         public FileDescriptor nettyDescriptor(int fdVal, boolean connecting) {
+            if (connecting && !(libc.await() && sockets.isStream(fdVal))) {
+                return null; // a Netty datagram socket connects through the same Socket.connect: UDP is never touched
+            }
             return netty.descriptor(fdVal, connecting);
         }
 

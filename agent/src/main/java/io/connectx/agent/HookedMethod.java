@@ -97,6 +97,28 @@ final class HookedMethod extends MethodVisitor {
         mv.visitFieldInsn(GETFIELD, owner, "fd", "Ljava/io/FileDescriptor;");
     }
 
+    /**
+     * Of the receiver, a Netty epoll channel (this class): its int descriptor and its
+     * {@code CONNECT_TIMEOUT_MILLIS}, through the same public final {@code fd()} and {@code config()} Netty's
+     * own connect uses. {@code prefix}: Netty's package prefix, shaded or not.
+     */
+    void loadNettyChannelFdAndConnectTimeout(String prefix) {
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "fd", "()L" + prefix + "/channel/unix/FileDescriptor;", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, prefix + "/channel/unix/FileDescriptor", "intValue", "()I", false);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "config", "()L" + prefix + "/channel/epoll/EpollChannelConfig;", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, prefix + "/channel/epoll/EpollChannelConfig", "getConnectTimeoutMillis", "()I", false);
+    }
+
+    /** The receiver's class name without {@code suffix}: Netty's package prefix. */
+    String ownerPrefix(String suffix) {
+        if (!owner.endsWith(suffix)) {
+            throw new IllegalStateException(owner + " is not a " + suffix);
+        }
+        return owner.substring(0, owner.length() - suffix.length());
+    }
+
     void callBridge(String name, String descriptor) {
         mv.visitMethodInsn(INVOKESTATIC, Hook.BRIDGE, name, descriptor, false);
     }

@@ -1,11 +1,14 @@
 package io.connectx.agent;
 
 import com.sun.jna.Pointer;
+import io.connectx.provider.DeferredHandshakes;
 import java.io.FileDescriptor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Netty's sockets as the engine sees them. The engine keys sockets by JDK {@link FileDescriptor} object; a
@@ -28,6 +31,17 @@ final class NettyDescriptors {
         }
         // The common case, no Netty socket known, costs one read of the map's size.
         return byNumber.isEmpty() ? null : byNumber.get(fdVal);
+    }
+
+    /** Whether {@code fd} stands for a Netty socket (made here, and not yet forgotten). */
+    boolean owns(FileDescriptor fd) {
+        return !byNumber.isEmpty() && byNumber.get((int) FD.get(fd)) == fd;
+    }
+
+    /** Netty's own words for its connect timeout ({@code AbstractEpollChannel}'s timer, 4.1 and 4.2). */
+    static ConnectException connectTimedOut(DeferredHandshakes.TimedOut timedOut) {
+        return new ConnectException("connection timed out after "
+                + TimeUnit.NANOSECONDS.toMillis(timedOut.timeoutNanos()) + " ms: " + timedOut.destination());
     }
 
     void forget(int fdVal) {

@@ -3,10 +3,12 @@ package io.connectx.agent;
 import static io.connectx.agent.Hook.NETTY_ACCEPT;
 import static io.connectx.agent.Hook.NETTY_CLOSE;
 import static io.connectx.agent.Hook.NETTY_CONNECT;
+import static io.connectx.agent.Hook.NETTY_CONNECT_TIMEOUT;
 import static io.connectx.agent.Hook.NETTY_INTEREST;
 import static io.connectx.agent.Hook.NETTY_LISTEN;
 import static io.connectx.agent.Hook.NETTY_OPAQUE_WRITE;
 import static io.connectx.agent.Hook.NETTY_READ;
+import static io.connectx.agent.Hook.NETTY_SHUTDOWN;
 import static io.connectx.agent.Hook.NETTY_SPLICE;
 import static io.connectx.agent.Hook.NETTY_WRITEV;
 import static io.connectx.agent.Hook.NETTY_WRITEV_ADDRESSES;
@@ -31,17 +33,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * The second hook family: Netty's native epoll transport, which makes its socket calls through its own JNI
  * ({@code io.netty.channel.unix.Socket}) where no JDK hook runs. Found by name as each class loads, in any
  * class loader and under any package prefix (a shaded copy such as {@code io.grpc.netty.shaded.io.netty}).
- * For each class loader and prefix, the four classes are checked together, from the loader's own class files,
+ * For each class loader and prefix, the five classes are checked together, from the loader's own class files,
  * before the first of them is woven: all of them get their hooks, or, when one shape does not match, none,
  * and one line says so. The woven code calls {@code NettySocketBridge}, which ends in the sealed bridge and
  * the same engine as the JDK's sockets.
  * <ul>
  * <li>{@code unix.Socket}: connect (set up for Fast Open when admitted, its result replaced as for the JDK),
- * listen (server Fast Open), accept (the SynDataAccepted count), and the recv/send reads and writes the epoll transport uses;</li>
+ * listen (server Fast Open), accept (the SynDataAccepted count), the recv/send reads and writes the epoll transport uses,
+ * and shutdown (a shutdownOutput before the first write waits for the handshake, as on the JDK path);</li>
  * <li>{@code unix.FileDescriptor}: read, write, writev and close;</li>
  * <li>{@code epoll.Native}: epollCtlAdd/Mod (EPOLLIN interest before any write starts the handshake) and
  * splice, whose bytes are never judged;</li>
- * <li>{@code epoll.LinuxSocket}: sendFile, likewise.</li>
+ * <li>{@code epoll.LinuxSocket}: sendFile, likewise;</li>
+ * <li>{@code epoll.AbstractEpollChannel}: doConnect's exit, for the channel's CONNECT_TIMEOUT_MILLIS, which
+ * bounds a deferred handshake.</li>
  * </ul>
  * Netty's io_uring transport submits its socket calls to the kernel's ring, past every one of these: it is
  * left alone, with one line.
@@ -51,15 +56,16 @@ final class NettyInstrumentation implements ClassFileTransformer {
     static final String SOCKET = "/channel/unix/Socket";
     static final String NATIVE = "/channel/epoll/Native";
     static final String LINUX_SOCKET = "/channel/epoll/LinuxSocket";
+    static final String EPOLL_CHANNEL = "/channel/epoll/AbstractEpollChannel";
     static final String IO_URING = "/channel/uring/IoUring";
-    private static final List<String> CLASSES = List.of(FILE_DESCRIPTOR, SOCKET, NATIVE, LINUX_SOCKET);
+    private static final List<String> CLASSES = List.of(FILE_DESCRIPTOR, SOCKET, NATIVE, LINUX_SOCKET, EPOLL_CHANNEL);
     private static final String BUFFER = "Ljava/nio/ByteBuffer;";
 
     /** Per class loader (identity) and prefix: whether that copy of Netty is woven. */
     private final Map<Object, Map<String, Boolean>> decisions = new java.util.WeakHashMap<>();
     private final Set<String> saidOnce = ConcurrentHashMap.newKeySet();
 
-    private NettyInstrumentation() {
+    NettyInstrumentation() {
     }
 
     /** The hook points of the class {@code prefix + suffix}, one of {@link #CLASSES}. */
@@ -80,13 +86,16 @@ final class NettyInstrumentation implements ClassFileTransformer {
                     new HookPoint("recv", "(" + BUFFER + "II)", NETTY_READ),
                     new HookPoint("recvAddress", "(JII)", NETTY_READ),
                     new HookPoint("send", "(" + BUFFER + "II)", NETTY_WRITE_BUFFER),
-                    new HookPoint("sendAddress", "(JII)", NETTY_WRITE_ADDRESS));
+                    new HookPoint("sendAddress", "(JII)", NETTY_WRITE_ADDRESS),
+                    new HookPoint("shutdown", "(ZZ)", NETTY_SHUTDOWN));
             case NATIVE -> List.of(
                     new HookPoint("epollCtlAdd", "(III)", NETTY_INTEREST),
                     new HookPoint("epollCtlMod", "(III)", NETTY_INTEREST),
                     new HookPoint("splice", "(IJIJJ)", NETTY_SPLICE));
             case LINUX_SOCKET -> List.of(
                     new HookPoint("sendFile", "(L" + prefix + "/channel/DefaultFileRegion;JJJ)", NETTY_OPAQUE_WRITE));
+            case EPOLL_CHANNEL -> List.of(
+                    new HookPoint("doConnect", "(Ljava/net/SocketAddress;Ljava/net/SocketAddress;)", NETTY_CONNECT_TIMEOUT));
             default -> throw new IllegalArgumentException(suffix);
         };
     }
@@ -142,7 +151,7 @@ final class NettyInstrumentation implements ClassFileTransformer {
             }
             return HookWeaver.weave(bytes, points(prefix, suffix));
         } catch (Throwable t) {
-            // The check of all four classes passed, so this one's bytes differ from its class file (another
+            // The check of all five classes passed, so this one's bytes differ from its class file (another
             // agent changed them): this class stays as it is, and the engine's guards may miss its calls.
             sayOnce(prefix, "Netty at " + dotted(prefix) + ": " + className + " could not be woven (" + t + ")");
             return null;
@@ -184,7 +193,7 @@ final class NettyInstrumentation implements ClassFileTransformer {
         return true;
     }
 
-    /** Why the four classes cannot all be woven, or null when they can. */
+    /** Why the five classes cannot all be woven, or null when they can. */
     static String mismatch(ClassLoader loader, String prefix) {
         for (String suffix : CLASSES) {
             String resource = prefix + suffix + ".class";

@@ -228,6 +228,19 @@ public final class SocketHookBridge {
         }
     }
 
+    public static void beforeOpaqueWrite(FileDescriptor fd) throws IOException {
+        SocketHooks h = hooks;
+        if (h != null) {
+            try {
+                h.beforeOpaqueWrite(fd);
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                fault(h, "beforeOpaqueWrite", t);
+            }
+        }
+    }
+
     /** An interest of a socket that has no JDK channel (Netty's). */
     public static void beforeInterest(FileDescriptor fd, int ops) {
         beforeInterest(null, fd, ops);

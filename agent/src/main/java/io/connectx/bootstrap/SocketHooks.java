@@ -48,6 +48,9 @@ public interface SocketHooks {
     /** {@code socket} is the JDK object whose shutdownOutput runs, whose own park a wait may use. */
     void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException;
 
+    /** A first write whose bytes cannot be judged (Netty's sendfile, splice): held out of the SYN. */
+    void beforeOpaqueWrite(FileDescriptor fd) throws IOException;
+
     /** {@code socket}: the JDK channel whose interest this is, or null (a Netty socket). */
     void beforeInterest(Object socket, FileDescriptor fd, int ops);
 

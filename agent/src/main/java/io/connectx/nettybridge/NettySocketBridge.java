@@ -37,11 +37,12 @@ public final class NettySocketBridge {
         if (!(remote instanceof InetSocketAddress inet) || inet.getAddress() == null) {
             return false; // a Unix-domain or unresolved address: left to Netty
         }
-        SocketHookBridge.tcpConnect();
+        // Null for a datagram socket (Netty's UDP connects come here too): neither counted nor touched.
         FileDescriptor descriptor = SocketHookBridge.nettyDescriptor(fd, true);
         if (descriptor == null) {
             return false;
         }
+        SocketHookBridge.tcpConnect();
         if (!Boolean.TRUE.equals(SocketHookBridge.beforeConnect(descriptor, inet.getAddress(), inet.getPort()))) {
             SocketHookBridge.nettyForget(fd);
             return false;
@@ -128,9 +129,41 @@ public final class NettySocketBridge {
         }
     }
 
-    /** A write the engine cannot judge (sendfile, splice): its SYN goes without data first. */
+    /** A write the engine cannot judge (sendfile, splice): held, its SYN going out without data first. */
     public static void beforeOpaqueWrite(int fd) throws IOException {
-        beforeRead(fd);
+        FileDescriptor descriptor = SocketHookBridge.nettyDescriptor(fd, false);
+        if (descriptor != null) {
+            SocketHookBridge.beforeOpaqueWrite(descriptor);
+        }
+    }
+
+    /**
+     * Entry of {@code Socket.shutdown(read, write)}. Shutting the write side in SYN_SENT would abort the
+     * connection, so before the first write the handshake starts and this waits for it, as on the JDK path.
+     */
+    public static void beforeShutdown(int fd, boolean write) throws IOException {
+        if (!write) {
+            return;
+        }
+        FileDescriptor descriptor = SocketHookBridge.nettyDescriptor(fd, false);
+        if (descriptor != null) {
+            SocketHookBridge.beforeShutdownOutput(NO_JDK_SOCKET, descriptor);
+        }
+    }
+
+    /**
+     * Exit of the epoll channel's {@code doConnect}: its {@code CONNECT_TIMEOUT_MILLIS} bounds the deferred
+     * handshake, as the timeout of the JDK's {@code Socket.connect(addr, timeout)} does. Netty's own timer
+     * stops when the connect reports done, which a deferred connect does before its SYN is out.
+     */
+    public static void connectTimeout(int fd, int millis) {
+        if (millis <= 0) {
+            return;
+        }
+        FileDescriptor descriptor = SocketHookBridge.nettyDescriptor(fd, false);
+        if (descriptor != null) {
+            SocketHookBridge.afterTimedConnect(descriptor, millis * 1_000_000L);
+        }
     }
 
     public static void writeReturned(int fd) {

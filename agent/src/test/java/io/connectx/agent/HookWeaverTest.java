@@ -339,6 +339,11 @@ class HookWeaverTest {
         }
 
         @Override
+        public void beforeOpaqueWrite(FileDescriptor fd) {
+            calls.add("beforeOpaqueWrite");
+        }
+
+        @Override
         public void beforeInterest(Object socket, FileDescriptor fd, int ops) {
             calls.add("beforeInterest " + ops);
         }

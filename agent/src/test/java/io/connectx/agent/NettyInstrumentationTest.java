@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -71,6 +74,52 @@ class NettyInstrumentationTest {
         String why = NettyInstrumentation.mismatch(noEpoll, "io/netty");
         assertNotNull(why);
         assertTrue(why.contains("io.netty.channel.epoll.Native"), why);
+    }
+
+    @Test
+    void ioUringBesideEpollIsLeftAloneWithOneLine() throws Exception {
+        ClassLoader loader = getClass().getClassLoader();
+        assertNotNull(loader.getResource("io/netty" + NettyInstrumentation.IO_URING + ".class"),
+                "Netty 4.2's io_uring transport on the test class path");
+        String fileDescriptor = "io/netty" + NettyInstrumentation.FILE_DESCRIPTOR;
+        NettyInstrumentation transformer = new NettyInstrumentation();
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            for (String className : List.of(fileDescriptor, "io/netty" + NettyInstrumentation.SOCKET)) {
+                assertNotNull(transformer.transform(loader, className, null, null, original(className + ".class")),
+                        className + " woven");
+            }
+        } finally {
+            System.setErr(err);
+        }
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("io_uring")).toList();
+        assertEquals(List.of("connectx: Netty's io_uring transport at io.netty is left alone (its socket calls are io_uring "
+                + "submissions): connections on it run plain; epoll gets Fast Open"), lines, captured.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theConnectTimeoutHookReadsTheChannelsOwnTimeout() {
+        String channel = "io/netty" + NettyInstrumentation.EPOLL_CHANNEL;
+        byte[] woven = HookWeaver.weave(original(channel + ".class"), NettyInstrumentation.points("io/netty", NettyInstrumentation.EPOLL_CHANNEL));
+        List<String> calls = new ArrayList<>();
+        new ClassReader(woven).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                if (!name.equals("doConnect")) {
+                    return null;
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        calls.add(owner + "." + method + desc);
+                    }
+                };
+            }
+        }, 0);
+        assertTrue(calls.containsAll(List.of("io/netty/channel/epoll/EpollChannelConfig.getConnectTimeoutMillis()I",
+                "io/connectx/nettybridge/NettySocketBridge.connectTimeout(II)V")), calls.toString());
     }
 
     /** A loader whose resources are {@code change}'s answer (an empty array: absent), else the test class path's. */

@@ -271,6 +271,21 @@ public final class DeferredHandshakes {
         }
     }
 
+    /**
+     * A first write whose bytes the engine cannot see (Netty's sendfile and splice): never in the SYN, so it
+     * is held as a write not known to be replay-safe is, the SYN going out alone first.
+     */
+    public void beforeOpaqueWrite(FileDescriptor fd) throws IOException {
+        DeferredSocket s = guarded(fd);
+        if (s == null) {
+            return;
+        }
+        DeferredSocket claimed = claimableByWrite(s);
+        if (claimed != null) {
+            decideFirstWrite(fd, claimed, null, null, 0, 0);
+        }
+    }
+
     /** After a write: releases the SYN claim of a write that rode in it, and maps a failure. */
     public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
         DeferredSocket rider = riding.isEmpty() ? null : riding.get(fd);
@@ -396,7 +411,8 @@ public final class DeferredHandshakes {
         boolean rides = false;
         try {
             FirstWritePolicy policy = firstWrite;
-            rides = one != null ? policy.allowsInSyn(one) : policy.allowsInSyn(many, offset, length);
+            // No bytes at all (an opaque write): never in the SYN.
+            rides = one != null ? policy.allowsInSyn(one) : many != null && policy.allowsInSyn(many, offset, length);
             s.inSyn = rides; // before claimed: a reader that sees the claim knows whether it is a rider's
             s.claimed = true;
             if (rides) {
@@ -528,6 +544,19 @@ public final class DeferredHandshakes {
             }
         }
         s.outcome.handshakeCompleted(acked);
+    }
+
+    /**
+     * The destination and connect timeout of a tracked socket whose handshake timed out; null otherwise. For a
+     * caller that words the timeout as its own library does (Netty).
+     */
+    public TimedOut timedOut(FileDescriptor fd) {
+        DeferredSocket s = lookup(fd);
+        return s != null && s.timedOut && s.timeoutNanos > 0 ? new TimedOut(s.destination, s.timeoutNanos) : null;
+    }
+
+    /** A handshake ended by its connect timeout. */
+    public record TimedOut(InetSocketAddress destination, long timeoutNanos) {
     }
 
     private DeferredSocket lookup(FileDescriptor fd) {

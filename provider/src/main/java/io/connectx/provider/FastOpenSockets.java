@@ -80,6 +80,11 @@ public final class FastOpenSockets {
         return clientEnabled || serverEnabled;
     }
 
+    /** True for a TCP socket: Netty's connect hook is shared by its TCP and UDP sockets. */
+    public boolean isStream(int fdVal) {
+        return platform.isStream(fdVal);
+    }
+
     /** Counted where Socket and SocketChannel connect, which datagram connects never pass: no system call needed. */
     public void countTcpConnect() {
         stats.connects.increment();

@@ -75,6 +75,17 @@ class DeferredHandshakesTest {
     }
 
     @Test
+    void anOpaqueFirstWriteIsHeldNotCountedAsAReadFirstTrigger() throws Exception {
+        handshakes.track(fd, DESTINATION);
+        handshakes.beforeOpaqueWrite(fd);
+        assertEquals(List.of("startHandshake"), kernel.take(), "sendfile's bytes never ride: the SYN goes alone");
+        assertEquals(1, stats.replayUnsafeHeld());
+        assertEquals(0, stats.readFirstTriggers());
+        handshakes.beforeWrite(fd, GET.duplicate());
+        assertEquals(List.of(), kernel.take(), "a later write follows the handshake");
+    }
+
+    @Test
     void aGatheringWriteIsJudgedWhole() throws Exception {
         handshakes.track(fd, DESTINATION);
         ByteBuffer[] pipelined = {ascii("GET / HTTP/1.1\r\n\r\n"), ascii("POST / HTTP/1.1\r\n\r\n")};

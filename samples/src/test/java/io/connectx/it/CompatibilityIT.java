@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The real-world compatibility suite behind {@code docs/compatibility.md}: unmodified applications on the
  * client libraries users run, each in a child JVM with the agent, against real servers started once for
  * the suite (Debian's nginx with {@code fastopen=256} over HTTP and HTTPS, redis-server, PostgreSQL,
- * MariaDB, and two unmodified Java servers given Fast Open by the agent's {@code listen}). Each row checks
+ * MariaDB, and unmodified Java servers given Fast Open by the agent's {@code listen}: com.sun.net.httpserver,
+ * Jetty, embedded Tomcat, Reactor Netty on epoll and on NIO). Each row checks
  * the replies on their content, with and without the agent; proves Fast Open from TCP_INFO and the kernel's
  * counters, or, for servers without Fast Open, that nothing changed; and is written to the table.
  */
@@ -52,6 +53,10 @@ class CompatibilityIT {
     static int plainJettyPort;
     static int reactorServerPort;
     static int plainReactorServerPort;
+    static int reactorNioServerPort;
+    static int plainReactorNioServerPort;
+    static int tomcatPort;
+    static int plainTomcatPort;
     static final List<ChildJvm.Running> JAVA_SERVERS = new ArrayList<>();
     static int rowsDefined;
 
@@ -107,19 +112,27 @@ class CompatibilityIT {
         redis = RedisServer.start(dbHost, db[0]);
         postgres = PostgresServer.start(dbHost, db[1]);
         javaHost = FastOpenSysctl.freshHost();
-        int[] java = freePorts(javaHost, 6);
+        int[] java = freePorts(javaHost, 10);
         jdkServerPort = java[0];
         jettyPort = java[1];
         plainJdkServerPort = java[2];
         plainJettyPort = java[3];
         reactorServerPort = java[4];
         plainReactorServerPort = java[5];
+        reactorNioServerPort = java[6];
+        plainReactorNioServerPort = java[7];
+        tomcatPort = java[8];
+        plainTomcatPort = java[9];
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JdkHttpServerApp", jdkServerPort, true));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JettyServerApp", jettyPort, true));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JdkHttpServerApp", plainJdkServerPort, false));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.JettyServerApp", plainJettyPort, false));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.ReactorNettyServerApp", reactorServerPort, true));
         JAVA_SERVERS.add(javaServer("io.connectx.samples.ReactorNettyServerApp", plainReactorServerPort, false));
+        JAVA_SERVERS.add(javaServer("io.connectx.samples.ReactorNettyNioServerApp", reactorNioServerPort, true));
+        JAVA_SERVERS.add(javaServer("io.connectx.samples.ReactorNettyNioServerApp", plainReactorNioServerPort, false));
+        JAVA_SERVERS.add(javaServer("io.connectx.samples.TomcatServerApp", tomcatPort, true));
+        JAVA_SERVERS.add(javaServer("io.connectx.samples.TomcatServerApp", plainTomcatPort, false));
         // The first connection to an address fetches its cookie; fetch both now, so each row measures warm connects.
         fetchCookie(webHost, nginx.httpPort);
         fetchCookie(javaHost, jdkServerPort);
@@ -167,6 +180,8 @@ class CompatibilityIT {
         String jetty = "Jetty " + libraries.getProperty("jetty-server") + " with the agent's listen";
         String reactor = "Reactor Netty " + libraries.getProperty("reactor-netty-http");
         String reactorServer = reactor + " HttpServer (epoll transport) with the agent's listen";
+        String reactorNioServer = reactor + " HttpServer (Netty's NIO transport, reactor.netty.native=false) with the agent's listen";
+        String tomcat = "Tomcat " + libraries.getProperty("tomcat-embed-core") + " embedded (NIO connector) with the agent's listen";
         ClientRow jedis = new ClientRow("Jedis " + libraries.getProperty("jedis"),
                 "redis-server " + LocalServer.packageVersion("redis-server"), "io.connectx.samples.JedisApp",
                 List.of(redis.host, String.valueOf(redis.port), count), redis.port, List.of(),
@@ -239,6 +254,10 @@ class CompatibilityIT {
                 () -> recorded(curl, jetty, () -> curlRow(jettyPort, plainJettyPort))));
         tests.add(DynamicTest.dynamicTest(curl + " -> " + reactorServer,
                 () -> recorded(curl, reactorServer, () -> curlRow(reactorServerPort, plainReactorServerPort))));
+        tests.add(DynamicTest.dynamicTest(curl + " -> " + reactorNioServer,
+                () -> recorded(curl, reactorNioServer, () -> curlRow(reactorNioServerPort, plainReactorNioServerPort))));
+        tests.add(DynamicTest.dynamicTest(curl + " -> " + tomcat,
+                () -> recorded(curl, tomcat, () -> curlRow(tomcatPort, plainTomcatPort))));
         rowsDefined = tests.size();
         return tests;
     }

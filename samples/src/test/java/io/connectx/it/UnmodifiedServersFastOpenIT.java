@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class UnmodifiedServersFastOpenIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"io.connectx.samples.JdkHttpServerApp", "io.connectx.samples.JettyServerApp",
-        "io.connectx.samples.ReactorNettyServerApp", "io.connectx.samples.ReactorNettyNioServerApp"})
+        "io.connectx.samples.ReactorNettyServerApp", "io.connectx.samples.ReactorNettyNioServerApp",
+        "io.connectx.samples.TomcatServerApp"})
     void curlFastOpenIsAcceptedByUnmodifiedHttpServers(String mainClass) throws Exception {
         String host = FastOpenSysctl.freshHost();
         int port = ServerFastOpenIT.freePort(host);

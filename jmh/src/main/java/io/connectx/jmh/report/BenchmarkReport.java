@@ -53,6 +53,7 @@ public final class BenchmarkReport {
         md.setLength(0);
         ttfbSections(ttfb, relativeDir);
         burstSection(relativeDir);
+        md.append(NettyTtfbSection.render(dir, goals));
         loopbackSection();
         microSections();
         startupSection();
@@ -535,7 +536,7 @@ public final class BenchmarkReport {
         return values;
     }
 
-    private static String spread(long[] sortedMicros) {
+    static String spread(long[] sortedMicros) {
         return String.format(Locale.ROOT, "%.2f [%.2f-%.2f]", TtfbSamples.median(sortedMicros) / 1000.0,
             TtfbSamples.quantile(sortedMicros, 0.25) / 1000.0, TtfbSamples.quantile(sortedMicros, 0.75) / 1000.0);
     }
@@ -545,7 +546,7 @@ public final class BenchmarkReport {
             : String.format(Locale.ROOT, "%.1f ± %.1f", r.score(), r.error());
     }
 
-    private static String verdict(boolean reached) {
+    static String verdict(boolean reached) {
         return reached ? "reached" : "**missed**";
     }
 

@@ -125,6 +125,35 @@ class BenchmarkReportTest {
         assertTrue(md.contains("| connection outcome with a recording (worst JDK, median) | ≤ 2000 ns | 660.0 ns | reached |"), md);
     }
 
+    @Test
+    void reactorNettyRowStatesItsRatioAgainstTheGoalAndItsKernelProof() throws IOException {
+        minimalLabRun();
+        Path markdown = dir.resolve("benchmarks.md");
+        BenchmarkReport.main(new String[] {dir.toString(), markdown.toString()});
+        assertTrue(Files.readString(markdown).contains("| TTFB, agent warm / plain, RTT ≥ 20 ms (Reactor Netty HttpClient on epoll, "
+            + "worst) | ≤ 0.55 | not measured | **missed** |"), "without its files the row is not measured");
+
+        List<String> ttfb = new ArrayList<>(List.of("rtt_ms,mode,measure,sample,micros"));
+        for (int i = 0; i < 3; i++) {
+            ttfb.add("20,plain,reactor-netty-ttfb," + i + ",42000");
+            ttfb.add("20,warm,reactor-netty-ttfb," + i + ",21840");
+            ttfb.add("50,plain,reactor-netty-ttfb," + i + ",102000");
+            ttfb.add("50,warm,reactor-netty-ttfb," + i + ",52000");
+        }
+        Files.write(dir.resolve("netty-ttfb.csv"), ttfb);
+        Files.write(dir.resolve("netty-runs.csv"), List.of("rtt_ms,mode,syn_data_acked,cookie_requests,server_fast_open",
+            "20,plain,0,0,0", "20,warm,12,1,12"));
+        Files.write(dir.resolve("netty-environment.txt"), List.of("command: ./lab.sh --netty"));
+        BenchmarkReport.main(new String[] {dir.toString(), markdown.toString()});
+
+        String md = Files.readString(markdown);
+        assertTrue(md.contains("## Reactor Netty on Netty's epoll transport"), md);
+        assertTrue(md.contains("| 20 ms | 42.00 [42.00-42.00] | 21.84 [21.84-21.84] | 0.52 |"), md);
+        assertTrue(md.contains("| 20 ms | warm | 12 | 1 | 12 |"), md);
+        assertTrue(md.contains("- command: ./lab.sh --netty"), md);
+        assertTrue(md.contains("| TTFB, agent warm / plain, RTT ≥ 20 ms (Reactor Netty HttpClient on epoll, worst) | ≤ 0.55 | 0.52 | reached |"), md);
+    }
+
     /** The files every lab run leaves: TTFB at one RTT, its kernel counters, the environment. */
     private void minimalLabRun() throws IOException {
         Files.write(dir.resolve("ttfb.csv"), List.of("rtt_ms,mode,measure,sample,micros", "20,plain,socket-ttfb,0,40000",
