@@ -2,21 +2,13 @@ package io.connectx.agent;
 
 import io.connectx.bootstrap.SocketHookBridge;
 import io.connectx.bootstrap.SocketHooks;
-import io.connectx.provider.DeferredHandshakes;
-import io.connectx.provider.DeferredHandshakes.ParkUntilWritable;
 import io.connectx.provider.FastOpenSockets;
-import io.connectx.sys.FileDescriptors;
-import java.io.FileDescriptor;
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channel;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Connects the bridge to the agent's logic and weaves the hooks. Kept apart from {@link AgentStarter}
+ * Fills the bridge's slot with the agent's {@link EngineHooks} and weaves the hooks. Kept apart from {@link AgentStarter}
  * so that no bridge type is resolved, even by the verifier, before the bridge is in the bootstrap loader.
  */
 final class HookInstaller {
@@ -33,7 +25,7 @@ final class HookInstaller {
             throw new IllegalStateException("the bridge was loaded by " + SocketHooks.class.getClassLoader()
                     + " instead of the bootstrap loader");
         }
-        fill(new Hooks(sockets, sockets.handshakes(), libc, new NettyDescriptors()));
+        fill(new EngineHooks(sockets, libc));
         try {
             SocketInstrumentation.install(inst, otherPoints);
             sockets.activate();
@@ -51,135 +43,6 @@ final class HookInstaller {
             }
         } else {
             SocketHookBridge.replace(seal, hooks);
-        }
-    }
-
-    /**
-     * The agent's side of the bridge: forwards each hook to the engine. Faults go through to the bridge,
-     * which counts and logs them and lets the I/O proceed as without connectx. The hooks that make native
-     * calls on a socket the agent does not track yet (connect, listen, accept) first wait for
-     * {@link LibcBinding}; the others act only on sockets that connect set up, after the binding.
-     */
-    private record Hooks(FastOpenSockets sockets, DeferredHandshakes handshakes, LibcBinding libc, NettyDescriptors netty)
-            implements SocketHooks {
-        @Override
-        public void tcpConnect() {
-            sockets.countTcpConnect();
-        }
-
-        @Override
-        public Object beforeConnect(FileDescriptor fd, InetAddress remote, int port) throws IOException {
-            return libc.await() ? sockets.beforeConnect(fd, remote, port) : Boolean.FALSE;
-        }
-
-        @Override
-        public int afterConnect(FileDescriptor fd, InetAddress remote, int port, int result) {
-            return sockets.afterConnect(fd, remote, port, result);
-        }
-
-        @Override
-        public void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
-            handshakes.afterTimedConnect(fd, timeoutNanos);
-        }
-
-        @Override
-        public void beforeRead(FileDescriptor fd) throws IOException {
-            handshakes.beforeRead(fd);
-        }
-
-        @Override
-        public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
-            return handshakes.afterRead(fd, n, thrown);
-        }
-
-        @Override
-        public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) throws IOException {
-            handshakes.beforeWrite(fd, data, writeParker(socket, fd));
-        }
-
-        @Override
-        public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length)
-                throws IOException {
-            handshakes.beforeWrite(fd, data, offset, length, writeParker(socket, fd));
-        }
-
-        @Override
-        public void beforeWrite(Object socket, FileDescriptor fd, byte[] data, int offset, int length)
-                throws IOException {
-            handshakes.beforeWrite(fd, data, offset, length, writeParker(socket, fd));
-        }
-
-        /**
-         * Made only for a socket still waiting for its handshake: the common write allocates nothing. None for
-         * Netty's sockets (no JDK socket): they exist only on Linux, where no write parks.
-         */
-        private ParkUntilWritable writeParker(Object socket, FileDescriptor fd) {
-            return socket != null && handshakes.isTracked(fd) ? JdkPark.of(socket, fd) : null;
-        }
-
-        @Override
-        public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
-            return handshakes.afterWrite(fd, thrown);
-        }
-
-        @Override
-        public void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException {
-            handshakes.beforeShutdownOutput(fd, JdkPark.of(socket, fd));
-        }
-
-        @Override
-        public void beforeInterest(FileDescriptor fd, int ops) {
-            handshakes.beforeInterest(fd, ops);
-        }
-
-        @Override
-        public void closed(FileDescriptor fd) {
-            handshakes.closed(fd);
-        }
-
-        @Override
-        public void afterListen(FileDescriptor fd) {
-            if (libc.await()) {
-                sockets.afterListen(fd);
-            }
-        }
-
-        @Override
-        public void afterAccept(Object accepted) {
-            if (!sockets.checksAccepted() || !libc.await()) {
-                return;
-            }
-            if (accepted instanceof Integer nettyFd) {
-                sockets.afterAccept(nettyFd); // a Netty socket's descriptor: no JDK object to record an event for
-                return;
-            }
-            sockets.afterAccept(accepted instanceof Channel channel ? FileDescriptors.of(channel)
-                    : FileDescriptors.ofSocketImpl(accepted), accepted);
-        }
-
-        @Override
-        public FileDescriptor nettyDescriptor(int fdVal, boolean connecting) {
-            return netty.descriptor(fdVal, connecting);
-        }
-
-        @Override
-        public void nettyForget(int fdVal) {
-            netty.forget(fdVal);
-        }
-
-        @Override
-        public ByteBuffer nativeBytes(long address, int length) {
-            return libc.await() ? NettyDescriptors.bytes(address, length) : null;
-        }
-
-        @Override
-        public ByteBuffer[] nativeIovecs(long address, int count) {
-            return libc.await() ? NettyDescriptors.iovecs(address, count) : null;
-        }
-
-        @Override
-        public void fault(String hook, Throwable fault) {
-            sockets.hookFault(hook, fault);
         }
     }
 }

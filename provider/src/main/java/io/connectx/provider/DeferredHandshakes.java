@@ -51,17 +51,12 @@ public final class DeferredHandshakes {
     /** A wait for establishment parks in slices, so that a close from another thread ends it soon. */
     private static final long PARK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    /** Parks the calling thread until the socket is writable, as the JDK's own socket code parks. */
-    @FunctionalInterface
-    public interface ParkUntilWritable {
-        void park(long nanos) throws IOException;
-    }
-
     /**
-     * For callers whose platform lets writes wait in the kernel (Linux): a write never waits here there. On
-     * a platform that needs the wait ({@link FastOpen#writesFailUntilEstablished}) it fails loudly.
+     * For a write with no JDK socket to park on (Netty's, which exist only on Linux, where writes wait in the
+     * kernel), or before the agent gave its park: on a platform that needs the wait
+     * ({@link FastOpen#writesFailUntilEstablished}) it fails loudly.
      */
-    private static final ParkUntilWritable NO_PARK = nanos -> {
+    private static final ParkUntilWritable NO_PARK = (socket, fd, nanos) -> {
         throw new IllegalStateException("a write on this platform must be given the JDK's park");
     };
 
@@ -74,6 +69,7 @@ public final class DeferredHandshakes {
     private volatile ScheduledExecutorService timer;
     private final ServerFirstDestinations serverFirst = new ServerFirstDestinations();
     private final ConnectedDestinations connected = new ConnectedDestinations();
+    private volatile ParkUntilWritable parker = NO_PARK;
 
     DeferredHandshakes(FastOpen platform, FirstWritePolicy firstWrite, FastOpenStats stats) {
         this.platform = platform;
@@ -83,6 +79,10 @@ public final class DeferredHandshakes {
 
     void firstWrite(FirstWritePolicy policy) {
         firstWrite = policy;
+    }
+
+    void parkWith(ParkUntilWritable jdkPark) {
+        parker = jdkPark;
     }
 
     /**
@@ -97,7 +97,7 @@ public final class DeferredHandshakes {
         return pending.size() < MAX_TRACKED;
     }
 
-    public boolean isTracked(FileDescriptor fd) {
+    boolean isTracked(FileDescriptor fd) {
         return lookup(fd) != null;
     }
 
@@ -129,15 +129,15 @@ public final class DeferredHandshakes {
     }
 
     /** {@code Socket.connect(addr, timeout)} and the socket adaptor's timed connect: the handshake must finish in time. */
-    public void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
+    void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
         DeferredSocket s = lookup(fd);
         if (s != null && !s.learnOnly && timeoutNanos > 0) {
             s.timeoutNanos = timeoutNanos;
         }
     }
 
-    public void beforeRead(FileDescriptor fd) throws IOException {
-        DeferredSocket s = guarded(fd);
+    void beforeRead(FileDescriptor fd) throws IOException {
+        DeferredSocket s = guarded(lookup(fd));
         if (s != null) {
             trigger(s, true);
         }
@@ -148,7 +148,7 @@ public final class DeferredHandshakes {
      * thrown when the handshake never completed, and the end of stream of a handshake the timer ended is
      * its timeout. Returns what the read should throw, or null.
      */
-    public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
+    Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
         DeferredSocket s = lookup(fd);
         if (s == null) {
             return thrown;
@@ -174,7 +174,7 @@ public final class DeferredHandshakes {
      * An OP_READ interest before any write would never fire. Unless a write claims the SYN within
      * {@link #INTEREST_GRACE_MILLIS}, start the handshake.
      */
-    public void beforeInterest(FileDescriptor fd, int ops) {
+    void beforeInterest(FileDescriptor fd, int ops) {
         if ((ops & SelectionKey.OP_READ) == 0) {
             return;
         }
@@ -189,37 +189,29 @@ public final class DeferredHandshakes {
         }
     }
 
-    public void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
-        beforeWrite(fd, data, NO_PARK);
-    }
-
-    public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
-        beforeWrite(fd, data, offset, length, NO_PARK);
-    }
-
-    public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
-        beforeWrite(fd, data, offset, length, NO_PARK);
-    }
-
-    /** {@code parker}: how this write waits for establishment where the kernel fails it until then. */
-    public void beforeWrite(FileDescriptor fd, ByteBuffer data, ParkUntilWritable parker) throws IOException {
-        if (data.hasRemaining() && lookup(fd) != null) {
-            beforeWrite(fd, data, null, 0, 0, parker);
+    /**
+     * {@code socket}: the JDK object whose own park a write waits on, where the kernel fails writes until the
+     * handshake is done; null for none. The common write, on no tracked socket, allocates nothing.
+     */
+    void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) throws IOException {
+        DeferredSocket s = lookup(fd);
+        if (s != null && data.hasRemaining()) {
+            beforeWrite(socket, s, data, null, 0, 0);
         }
     }
 
-    public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length, ParkUntilWritable parker)
-            throws IOException {
-        if (length > 0 && lookup(fd) != null) { // the common write, on no tracked socket, allocates nothing
-            beforeWrite(fd, ByteBuffer.wrap(data, offset, length), null, 0, 0, parker);
+    void beforeWrite(Object socket, FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
+        DeferredSocket s = lookup(fd);
+        if (s != null && length > 0) {
+            beforeWrite(socket, s, ByteBuffer.wrap(data, offset, length), null, 0, 0);
         }
     }
 
     /** A gathering write is judged as the one sequence of bytes it sends. */
-    public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length, ParkUntilWritable parker)
-            throws IOException {
-        if (lookup(fd) != null && hasRemaining(data, offset, length)) {
-            beforeWrite(fd, null, data, offset, length, parker);
+    void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
+        DeferredSocket s = lookup(fd);
+        if (s != null && hasRemaining(data, offset, length)) {
+            beforeWrite(socket, s, null, data, offset, length);
         }
     }
 
@@ -229,21 +221,21 @@ public final class DeferredHandshakes {
      * ENOTCONN; {@link FastOpen#writesFailUntilEstablished}), every write but the one riding in the SYN then
      * parks until the handshake is done. Linux waits in the write itself, so there it goes on at once.
      */
-    private void beforeWrite(FileDescriptor fd, ByteBuffer one, ByteBuffer[] many, int offset, int length,
-            ParkUntilWritable parker) throws IOException {
-        DeferredSocket s = guarded(fd);
+    private void beforeWrite(Object socket, DeferredSocket tracked, ByteBuffer one, ByteBuffer[] many, int offset,
+            int length) throws IOException {
+        DeferredSocket s = guarded(tracked);
         if (s == null) {
             return;
         }
         DeferredSocket claimed = claimableByWrite(s);
-        boolean rides = claimed != null && decideFirstWrite(fd, claimed, one, many, offset, length);
+        boolean rides = claimed != null && decideFirstWrite(s.fd, claimed, one, many, offset, length);
         if (!rides && platform.writesFailUntilEstablished()) {
-            awaitEstablished(s, parker);
+            awaitEstablished(s, socket);
         }
     }
 
     /** After a write: releases the SYN claim of a write that rode in it, and maps a failure. */
-    public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
+    Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
         DeferredSocket rider = riding.isEmpty() ? null : riding.get(fd);
         if (rider != null && rider.claim.isHeldByCurrentThread()) {
             riding.remove(fd, rider);
@@ -261,13 +253,13 @@ public final class DeferredHandshakes {
      * Closing the write side in SYN_SENT would abort the connection (inet_shutdown disconnects a socket in
      * SYN_SENT): start the handshake and park, as the JDK parks, until it is done, failed or timed out.
      */
-    public void beforeShutdownOutput(FileDescriptor fd, ParkUntilWritable parker) throws IOException {
-        DeferredSocket s = guarded(fd);
+    void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException {
+        DeferredSocket s = guarded(lookup(fd));
         if (s == null) {
             return;
         }
         trigger(s, true);
-        awaitEstablished(s, parker);
+        awaitEstablished(s, socket);
     }
 
     /**
@@ -278,7 +270,8 @@ public final class DeferredHandshakes {
      * cannot, the timer could not either). Throws as connect would have thrown for a handshake that failed
      * or timed out.
      */
-    private void awaitEstablished(DeferredSocket s, ParkUntilWritable parker) throws IOException {
+    private void awaitEstablished(DeferredSocket s, Object socket) throws IOException {
+        ParkUntilWritable park = socket == null ? NO_PARK : parker;
         long deadline = System.nanoTime() + (s.timeoutNanos > 0 ? s.timeoutNanos : platform.plainHandshakeNanos());
         while (s.onFd(platform::handshakePending) && !s.timedOut) {
             long remaining = deadline - System.nanoTime();
@@ -286,7 +279,7 @@ public final class DeferredHandshakes {
                 timedOutWaiting(s);
                 break;
             }
-            parker.park(Math.min(remaining, PARK_SLICE_NANOS));
+            park.park(socket, s.fd, Math.min(remaining, PARK_SLICE_NANOS));
         }
         failFast(s);
     }
@@ -302,7 +295,7 @@ public final class DeferredHandshakes {
         });
     }
 
-    public void closed(FileDescriptor fd) {
+    void closed(FileDescriptor fd) {
         if (pending.isEmpty()) {
             return;
         }
@@ -317,9 +310,8 @@ public final class DeferredHandshakes {
         }
     }
 
-    /** The tracked socket that still needs its guards at a read, write or shutdown; null for none. */
-    private DeferredSocket guarded(FileDescriptor fd) throws IOException {
-        DeferredSocket s = lookup(fd);
+    /** The tracked socket {@code s} if it still needs its guards at a read, write or shutdown; null for none. */
+    private DeferredSocket guarded(DeferredSocket s) throws IOException {
         if (s == null) {
             return null;
         }

@@ -52,7 +52,7 @@ class DeferredHandshakesTest {
         handshakes.track(fd, DESTINATION);
         handshakes.beforeRead(fd);
         handshakes.beforeRead(fd);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         assertEquals(List.of("startHandshake"), kernel.take(), "the write follows the handshake the read started");
         assertEquals(1, stats.readFirstTriggers());
     }
@@ -60,7 +60,7 @@ class DeferredHandshakesTest {
     @Test
     void aReplaySafeFirstWriteRidesInTheSynAndNothingElseIsSent() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         assertNull(handshakes.afterWrite(fd, null));
         handshakes.beforeRead(fd);
         assertEquals(List.of(), kernel.take(), "the write carried the SYN; the read has nothing to start");
@@ -69,7 +69,7 @@ class DeferredHandshakesTest {
     @Test
     void aReplayUnsafeFirstWriteStartsTheHandshakeBeforeItsBytes() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, ascii("POST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"));
+        handshakes.beforeWrite(null, fd, ascii("POST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"));
         assertEquals(List.of("startHandshake"), kernel.take());
         assertEquals(1, stats.replayUnsafeHeld());
     }
@@ -78,18 +78,18 @@ class DeferredHandshakesTest {
     void aGatheringWriteIsJudgedWhole() throws Exception {
         handshakes.track(fd, DESTINATION);
         ByteBuffer[] pipelined = {ascii("GET / HTTP/1.1\r\n\r\n"), ascii("POST / HTTP/1.1\r\n\r\n")};
-        handshakes.beforeWrite(fd, pipelined, 0, 2);
+        handshakes.beforeWrite(null, fd, pipelined, 0, 2);
         assertEquals(List.of("startHandshake"), kernel.take(), "a safe first buffer does not make the write safe");
     }
 
     @Test
     void aSecondWriterWaitsUntilTheWriteInTheSynHasReturned() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, GET.duplicate()); // rides, and holds the claim until afterWrite
+        handshakes.beforeWrite(null, fd, GET.duplicate()); // rides, and holds the claim until afterWrite
         CompletableFuture<Void> post = new CompletableFuture<>();
         Thread writer = new Thread(() -> {
             try {
-                handshakes.beforeWrite(fd, ascii("POST / HTTP/1.1\r\n\r\n"));
+                handshakes.beforeWrite(null, fd, ascii("POST / HTTP/1.1\r\n\r\n"));
                 post.complete(null);
             } catch (Throwable t) {
                 post.completeExceptionally(t);
@@ -107,7 +107,7 @@ class DeferredHandshakesTest {
     @Test
     void aReaderWaitsForAWriterThatIsClaimingTheSyn() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         Future<?> read = threads.submit(() -> {
             handshakes.beforeRead(fd);
             return null;
@@ -121,7 +121,7 @@ class DeferredHandshakesTest {
     void theReadInterestTimerLeavesTheSynToAWriteThatHoldsIt() throws Exception {
         handshakes.track(fd, DESTINATION);
         handshakes.beforeInterest(fd, SelectionKey.OP_READ);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         Thread.sleep(DeferredHandshakes.INTEREST_GRACE_MILLIS * 3); // the timer has run by now (not a timing assertion)
         handshakes.afterWrite(fd, null);
         assertEquals(List.of(), kernel.take(), "no zero-length send overtook the write");
@@ -130,7 +130,7 @@ class DeferredHandshakesTest {
     @Test
     void aRefusalBeforeTheHandshakeIsWhatConnectWouldHaveThrownAndStaysSo() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         handshakes.afterWrite(fd, null);
         Throwable first = handshakes.afterRead(fd, 0, new SocketException("Connection refused"));
         assertInstanceOf(ConnectException.class, first);
@@ -161,7 +161,7 @@ class DeferredHandshakesTest {
     @Test
     void aFailureAfterTheHandshakeCompletedPassesThroughUnchanged() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         handshakes.afterWrite(fd, null);
         kernel.neverConnected = false; // the SYN-ACK came: the request was delivered
         SocketException timedOut = new SocketException("Connection timed out");
@@ -184,13 +184,13 @@ class DeferredHandshakesTest {
     void theConnectTimeoutFailsTheSocketAndTheBlockedIoThrowsConnectTimedOut() throws Exception {
         handshakes.track(fd, DESTINATION);
         handshakes.afterTimedConnect(fd, TimeUnit.MILLISECONDS.toNanos(50));
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         handshakes.afterWrite(fd, null);
         awaitCall("abortHandshake");
         Throwable woken = handshakes.afterRead(fd, 0, new SocketException("Connection reset"));
         assertInstanceOf(SocketTimeoutException.class, woken);
         assertEquals("Connect timed out", woken.getMessage());
-        assertThrows(SocketTimeoutException.class, () -> handshakes.beforeWrite(fd, GET.duplicate()));
+        assertThrows(SocketTimeoutException.class, () -> handshakes.beforeWrite(null, fd, GET.duplicate()));
     }
 
     @Test
@@ -209,11 +209,12 @@ class DeferredHandshakesTest {
     void shutdownOutputParksUntilTheHandshakeIsDone() throws Exception {
         handshakes.track(fd, DESTINATION);
         int[] parks = {0};
-        handshakes.beforeShutdownOutput(fd, nanos -> {
+        handshakes.parkWith((socket, parked, nanos) -> {
             if (++parks[0] == 3) {
                 kernel.pending = false;
             }
         });
+        handshakes.beforeShutdownOutput(new Object(), fd);
         assertEquals(3, parks[0]);
         assertEquals("startHandshake", kernel.take().get(0));
     }

@@ -33,6 +33,12 @@ class XnuDeferredHandshakesTest {
     private final FastOpenSockets sockets = new FastOpenSockets(kernel, DestinationPolicy.parse("127.0.0.0/8:*"), FirstWritePolicy.AUTO,
             ListenPolicy.none(), 16);
     private final DeferredHandshakes handshakes = sockets.handshakes();
+    /** Stands for the JDK socket whose park a write waits on: the kernel model's park. */
+    private static final Object JDK_SOCKET = new Object();
+
+    {
+        sockets.parkWith((socket, fd, nanos) -> kernel.park(nanos));
+    }
 
     /** A connect to a destination this JVM has seen connect: connectx returns at once, the JDK is told "in progress". */
     private void connect() throws IOException {
@@ -43,7 +49,7 @@ class XnuDeferredHandshakesTest {
 
     /** The JDK's write through the hooks: beforeWrite, write(2) on the xnu kernel, afterWrite. */
     private void write(String data) throws IOException {
-        handshakes.beforeWrite(FD, ByteBuffer.wrap(kernel.bytes(data)), kernel::park);
+        sockets.beforeWrite(JDK_SOCKET, FD, ByteBuffer.wrap(kernel.bytes(data)));
         IOException thrown = null;
         try {
             kernel.write(data);
@@ -122,7 +128,7 @@ class XnuDeferredHandshakesTest {
     @Test
     void aWriteBehindARidingWriteWaitsForTheClaimThenForEstablishment() throws Exception {
         connect();
-        handshakes.beforeWrite(FD, ByteBuffer.wrap(kernel.bytes(GET)), kernel::park); // rides, holding the claim
+        sockets.beforeWrite(JDK_SOCKET, FD, ByteBuffer.wrap(kernel.bytes(GET))); // rides, holding the claim
         Throwable[] second = new Throwable[1];
         Thread behind = new Thread(() -> {
             try {
@@ -185,7 +191,7 @@ class XnuDeferredHandshakesTest {
     @Test
     void aShutdownOutputBeforeAnyWriteWaitsForEstablishment() throws Exception {
         connect();
-        handshakes.beforeShutdownOutput(FD, kernel::park);
+        sockets.beforeShutdownOutput(JDK_SOCKET, FD);
         assertEquals(XnuKernel.State.ESTABLISHED, kernel.state);
     }
 
