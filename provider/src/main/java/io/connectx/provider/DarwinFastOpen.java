@@ -4,7 +4,7 @@ import static io.connectx.sys.darwin.DarwinConstants.CONNECT_DATA_IDEMPOTENT;
 import static io.connectx.sys.darwin.DarwinConstants.CONNECT_RESUME_ON_READ_WRITE;
 
 import com.sun.jna.LastErrorException;
-import io.connectx.ConnectxErrno;
+import io.connectx.sys.Errno;
 import io.connectx.sys.darwin.DarwinConstants;
 import io.connectx.sys.darwin.DarwinSockaddr;
 import io.connectx.sys.darwin.DarwinSockets;
@@ -12,6 +12,7 @@ import io.connectx.sys.darwin.TcpConnectionInfo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -29,9 +30,8 @@ import java.util.Set;
  */
 public final class DarwinFastOpen implements FastOpen {
     /** What connectx reports that connect would have reported as well; any other errno falls back to the JDK's connect. */
-    private static final Set<ConnectxErrno> CONNECT_FAILURES = Set.of(ConnectxErrno.ECONNREFUSED, ConnectxErrno.ETIMEDOUT,
-            ConnectxErrno.EHOSTUNREACH, ConnectxErrno.ENETUNREACH, ConnectxErrno.ENETDOWN, ConnectxErrno.EADDRINUSE,
-            ConnectxErrno.EADDRNOTAVAIL, ConnectxErrno.EISCONN, ConnectxErrno.EALREADY, ConnectxErrno.EINTR);
+    private static final Set<Errno> CONNECT_FAILURES = EnumSet.of(Errno.ECONNREFUSED, Errno.ETIMEDOUT, Errno.EHOSTUNREACH,
+            Errno.ENETUNREACH, Errno.ENETDOWN, Errno.EADDRINUSE, Errno.EADDRNOTAVAIL, Errno.EISCONN, Errno.EALREADY, Errno.EINTR);
     /** bsd/sys/socket.h */
     private static final int MSG_PEEK = 0x2;
     private static final int IOSTATUS_UNAVAILABLE = -2;
@@ -59,14 +59,15 @@ public final class DarwinFastOpen implements FastOpen {
             DarwinSockets.connectx(fd, 0, null, dst, CONNECT_RESUME_ON_READ_WRITE | CONNECT_DATA_IDEMPOTENT);
             return 1;
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == DarwinConstants.EINPROGRESS) {
+            Errno errno = Errno.ofDarwin(e.getErrorCode());
+            if (errno == Errno.EINPROGRESS) {
                 return IOSTATUS_UNAVAILABLE;
             }
-            ConnectxErrno errno = ConnectxErrno.ofDarwin(e.getErrorCode()).orElse(null);
             if (errno == null || !CONNECT_FAILURES.contains(errno)) {
                 return null; // macOS older than 10.11, or a socket connectx refuses: the JDK's connect reports it
             }
-            IOException failure = errno.exception("connectx to " + address.getHostAddress() + ":" + port);
+            // What the JDK's connect raises for it, the message led by the errno's name as Connectx's are.
+            IOException failure = errno.jdkException(errno.name() + ": connectx to " + address.getHostAddress() + ":" + port);
             failure.initCause(e);
             throw failure;
         }
@@ -172,8 +173,8 @@ public final class DarwinFastOpen implements FastOpen {
             DarwinSockets.setIntOption(fd, DarwinConstants.IPPROTO_TCP, DarwinConstants.TCP_FASTOPEN, 1);
             return Outcome.ENABLED;
         } catch (LastErrorException e) {
-            return e.getErrorCode() == DarwinConstants.ENOPROTOOPT || e.getErrorCode() == DarwinConstants.EOPNOTSUPP
-                    ? Outcome.UNSUPPORTED : Outcome.SKIPPED;
+            Errno errno = Errno.ofDarwin(e.getErrorCode());
+            return errno == Errno.ENOPROTOOPT || errno == Errno.EOPNOTSUPP ? Outcome.UNSUPPORTED : Outcome.SKIPPED;
         }
     }
 

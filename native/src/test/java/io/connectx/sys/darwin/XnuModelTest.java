@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import io.connectx.sys.Errno;
 import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.KernelFastOpen;
 import io.connectx.sys.LinuxSocketOptions;
@@ -80,7 +81,7 @@ class XnuModelTest {
                 } catch (LastErrorException e) {
                     assertEquals(35, e.getErrorCode(), "without a cookie the SYN goes alone and the data waits");
                 }
-                assertErrno(DarwinConstants.ENOTCONN, () -> DarwinSockets.send(fd, x, 1, DarwinConstants.MSG_DONTWAIT));
+                assertErrno(Errno.ENOTCONN.darwin(), () -> DarwinSockets.send(fd, x, 1, DarwinConstants.MSG_DONTWAIT));
             }
         }
     }
@@ -93,7 +94,7 @@ class XnuModelTest {
                 int fd = FileDescriptors.of(client);
                 connectx(fd, address(server), RESUME_IDEMPOTENT);
                 assertErrno(35, () -> DarwinSockets.recv(fd, new byte[1], 1, MSG_PEEK | DarwinConstants.MSG_DONTWAIT));
-                assertErrno(DarwinConstants.ENOTCONN, () -> DarwinSockets.send(fd, new byte[1], 1, 0));
+                assertErrno(Errno.ENOTCONN.darwin(), () -> DarwinSockets.send(fd, new byte[1], 1, 0));
                 assertEquals(DarwinConstants.TCPS_SYN_SENT, TcpConnectionInfo.of(fd).state());
             }
         }
@@ -121,7 +122,7 @@ class XnuModelTest {
             long[] len = {99};
             LastErrorException e = assertThrows(LastErrorException.class, () -> DarwinSockets.connectx(fd,
                     endpoints(new InetSocketAddress("127.0.0.1", closedPort)), 0, 0, iov("GET"), 1, len, null));
-            assertEquals(DarwinConstants.ECONNREFUSED, e.getErrorCode());
+            assertEquals(Errno.ECONNREFUSED.darwin(), e.getErrorCode());
             assertEquals(0, len[0], "connectx_nocancel copies bytes_written out after connectitx failed");
         }
     }
@@ -133,19 +134,19 @@ class XnuModelTest {
                 SocketChannel fresh = SocketChannel.open()) {
             int fd = FileDescriptors.of(connected);
             SaEndpoints to = endpoints((InetSocketAddress) server.getLocalAddress());
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.connectx(fd, null, 0, 0, null, 0, null, null));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.connectx(fd, null, 0, 0, null, 0, null, null));
             SaEndpoints noDestination = new SaEndpoints();
             noDestination.write();
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.connectx(fd, noDestination, 0, 0, null, 0, null, null));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.connectx(fd, noDestination, 0, 0, null, 0, null, null));
             // The iov is checked before connectitx: a connected socket with a bad iov is EINVAL, not EISCONN.
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.connectx(fd, to, 0, 0, iov("x"), 1, null, null));
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.connectx(fd, to, 0, 0, iov("x"), 0, new long[1], null));
-            assertErrno(DarwinConstants.EISCONN, () -> DarwinSockets.connectx(fd, to, 0, 0, null, 0, null, null));
-            assertErrno(DarwinConstants.EOPNOTSUPP, () -> DarwinSockets.connectx(FileDescriptors.of(server), to, 0, 0, null,
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.connectx(fd, to, 0, 0, iov("x"), 1, null, null));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.connectx(fd, to, 0, 0, iov("x"), 0, new long[1], null));
+            assertErrno(Errno.EISCONN.darwin(), () -> DarwinSockets.connectx(fd, to, 0, 0, null, 0, null, null));
+            assertErrno(Errno.EOPNOTSUPP.darwin(), () -> DarwinSockets.connectx(FileDescriptors.of(server), to, 0, 0, null,
                     0, null, null));
             byte[] linuxLayout = new byte[16];
             linuxLayout[0] = 2; // Linux's sa_family AF_INET, where Darwin has sa_len
-            assertErrno(DarwinConstants.EAFNOSUPPORT, () -> DarwinSockets.connectx(FileDescriptors.of(fresh),
+            assertErrno(Errno.EAFNOSUPPORT.darwin(), () -> DarwinSockets.connectx(FileDescriptors.of(fresh),
                     SaEndpoints.of(0, null, linuxLayout), 0, 0, null, 0, null, null));
         }
     }
@@ -157,8 +158,8 @@ class XnuModelTest {
                 SocketChannel client = SocketChannel.open()) {
             client.configureBlocking(false);
             int fd = FileDescriptors.of(client);
-            assertErrno(DarwinConstants.EINPROGRESS, () -> connectx(fd, address(server), 0));
-            assertErrno(DarwinConstants.EALREADY, () -> connectx(fd, address(server), 0));
+            assertErrno(Errno.EINPROGRESS.darwin(), () -> connectx(fd, address(server), 0));
+            assertErrno(Errno.EALREADY.darwin(), () -> connectx(fd, address(server), 0));
         }
     }
 
@@ -167,11 +168,11 @@ class XnuModelTest {
         try (SocketChannel client = SocketChannel.open()) {
             int fd = FileDescriptors.of(client);
             // Linux's numbers where Darwin's belong: SOL_SOCKET 1 / SO_TYPE 3, MSG_NOSIGNAL 0x4000, POLLRDHUP 0x2000.
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.intOption(fd, 1, 3));
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.setIntOption(fd, 1, 2, 1));
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.recv(fd, new byte[1], 1, 0x4000));
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.poll(new int[] {fd, 0x2000}, 1, 0));
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.connectx(fd, 0, null,
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.intOption(fd, 1, 3));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.setIntOption(fd, 1, 2, 1));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.recv(fd, new byte[1], 1, 0x4000));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.poll(new int[] {fd, 0x2000}, 1, 0));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.connectx(fd, 0, null,
                     new InetSocketAddress("127.0.0.1", 9), 0x8));
             assertEquals(DarwinConstants.SOCK_STREAM, DarwinSockets.intOption(fd, DarwinConstants.SOL_SOCKET,
                     DarwinConstants.SO_TYPE));
@@ -196,7 +197,7 @@ class XnuModelTest {
     void tcpFastOpenIsForListenersOnlyAndMapsToLinuxsOption() throws Exception {
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(LOOPBACK);
                 SocketChannel client = SocketChannel.open()) {
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.setIntOption(FileDescriptors.of(client),
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.setIntOption(FileDescriptors.of(client),
                     DarwinConstants.IPPROTO_TCP, DarwinConstants.TCP_FASTOPEN, 1));
             int fd = FileDescriptors.of(listener);
             DarwinSockets.setIntOption(fd, DarwinConstants.IPPROTO_TCP, DarwinConstants.TCP_FASTOPEN, 1);
