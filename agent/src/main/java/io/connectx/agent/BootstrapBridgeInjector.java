@@ -48,8 +48,9 @@ final class BootstrapBridgeInjector {
      * loaders reach, and only it is given {@code sun.nio.ch} (NettyInstrumentation).
      */
     static final String NETTY_BRIDGE = "io.connectx.nettybridge.NettySocketBridge";
+    static final String PLATFORM_SERVER_BRIDGE = "io.connectx.bootstrap.PlatformServerBridge";
     static final String[] BRIDGE_CLASSES = {"io.connectx.bootstrap.SocketHooks", BRIDGE,
-        "io.connectx.bootstrap.SocketHookBridge$Seal", "io.connectx.bootstrap.PlatformServerBridge", NETTY_BRIDGE};
+        "io.connectx.bootstrap.SocketHookBridge$Seal", PLATFORM_SERVER_BRIDGE, NETTY_BRIDGE};
     private static final String UNSAFE = "jdk/internal/misc/Unsafe";
     private static final String DEFINER = "io/connectx/agent/BootstrapBridgeDefiner";
 

@@ -30,7 +30,7 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Weaves one {@link Hook} into one method, the way ByteBuddy's Advice does, without its machinery:
+ * Weaves one {@link MethodHook} into one method, the way ByteBuddy's Advice does, without its machinery:
  * <ul>
  * <li>the entry code goes first;</li>
  * <li>every return becomes a jump to one exit block after the original code, so the exit code runs
@@ -49,7 +49,7 @@ final class HookedMethod extends MethodVisitor {
     private final boolean isStatic;
     private final Type[] parameters;
     private final Type returnType;
-    private final Hook hook;
+    private final MethodHook hook;
     /** The local holding the hook's flag: the first past the method's own, or -1 without a flag. */
     private final int flagSlot;
     private final Label bodyStart = new Label();
@@ -58,7 +58,7 @@ final class HookedMethod extends MethodVisitor {
     private final Label thrown = new Label();
     private boolean returns;
 
-    HookedMethod(MethodVisitor next, String owner, int access, String descriptor, Hook hook, int maxLocals) {
+    HookedMethod(MethodVisitor next, String owner, int access, String descriptor, MethodHook hook, int maxLocals) {
         super(ASM9, next);
         this.owner = owner;
         this.isStatic = (access & ACC_STATIC) != 0;
