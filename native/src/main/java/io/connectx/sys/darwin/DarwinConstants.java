@@ -30,6 +30,8 @@ public final class DarwinConstants {
     public static final int SO_SNDTIMEO = 0x1005;
     public static final int SO_ERROR = 0x1007;
     public static final int SO_TYPE = 0x1008;
+    /** bsd/sys/socket.h: {@code #define MSG_PEEK 0x2}. */
+    public static final int MSG_PEEK = 0x2;
     /** bsd/sys/socket.h: {@code #define MSG_DONTWAIT 0x80}. */
     public static final int MSG_DONTWAIT = 0x80;
 

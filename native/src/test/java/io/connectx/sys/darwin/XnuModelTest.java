@@ -1,6 +1,7 @@
 package io.connectx.sys.darwin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +19,7 @@ import io.connectx.sys.TcpInfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.function.Executable;
 class XnuModelTest {
     private static final int RESUME_IDEMPOTENT = DarwinConstants.CONNECT_RESUME_ON_READ_WRITE
             | DarwinConstants.CONNECT_DATA_IDEMPOTENT;
-    private static final int MSG_PEEK = 0x2;
+    private static final int MSG_PEEK = DarwinConstants.MSG_PEEK;
     private static final int TCPS_ESTABLISHED = 4;
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
 
@@ -64,6 +66,33 @@ class XnuModelTest {
                 try (SocketChannel accepted = acceptWithin(server, 5_000)) {
                     assertNotNull(accepted, "the peek sent the SYN (soreceive calls pru_preconnect)");
                 }
+            }
+        }
+    }
+
+    /** The typed operations the Darwin path uses, as LinuxSockets gives Linux's: the same set on both platforms. */
+    @Test
+    void typedOperationsStartAndAbortAHandshakeAndReadTheSocket() throws Exception {
+        try (ServerSocketChannel server = fastOpenListener()) {
+            warmCookie(server);
+            server.configureBlocking(false);
+            try (SocketChannel client = SocketChannel.open(); DatagramChannel udp = DatagramChannel.open()) {
+                int fd = FileDescriptors.of(client);
+                assertTrue(DarwinSockets.isStream(fd));
+                assertFalse(DarwinSockets.isStream(FileDescriptors.of(udp)));
+                assertEquals(0, connectx(fd, address(server), RESUME_IDEMPOTENT));
+                assertTrue(DarwinSockets.localInetPort(fd) > 0, "bound by connectx");
+                DarwinSockets.startHandshake(fd); // never blocks: a peek
+                try (SocketChannel accepted = acceptWithin(server, 5_000)) {
+                    assertNotNull(accepted, "the peek sent the SYN");
+                }
+            }
+            try (SocketChannel deferred = SocketChannel.open()) {
+                int fd = FileDescriptors.of(deferred);
+                connectx(fd, address(server), RESUME_IDEMPOTENT);
+                DarwinSockets.abortHandshake(fd);
+                DarwinSockets.abortHandshake(fd); // a second time: the socket ended already, nothing thrown
+                assertNull(server.accept(), "disconnectx closed it before any SYN");
             }
         }
     }
