@@ -1,6 +1,7 @@
 package io.connectx.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -225,6 +226,98 @@ class DeferredHandshakesTest {
         handshakes.beforeRead(fd);
         assertEquals(List.of(), kernel.take());
         assertTrue(handshakes.hasConnected(DESTINATION));
+    }
+
+    @Test
+    void anEmptyWriteDecidesNothingAndTheNextWriteStillRides() throws Exception {
+        handshakes.track(fd, DESTINATION);
+        handshakes.beforeWrite(null, fd, ByteBuffer.allocate(0));
+        handshakes.beforeWrite(null, fd, new byte[4], 2, 0);
+        handshakes.beforeWrite(null, fd, new ByteBuffer[] {ByteBuffer.allocate(0), ByteBuffer.allocate(0)}, 0, 2);
+        handshakes.beforeWrite(null, fd, GET.duplicate());
+        assertEquals(List.of(), kernel.take(), "the GET rode in the SYN: no handshake was started for it");
+        assertEquals(0, stats.replayUnsafeHeld());
+    }
+
+    @Test
+    void readInterestStartsNothingWithoutOpReadOrOnceAWriteClaimedTheSyn() throws Exception {
+        handshakes.track(fd, DESTINATION);
+        handshakes.beforeInterest(fd, SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
+        handshakes.beforeWrite(null, fd, GET.duplicate());
+        handshakes.afterWrite(fd, null);
+        handshakes.beforeInterest(fd, SelectionKey.OP_READ);
+        Thread.sleep(DeferredHandshakes.INTEREST_GRACE_MILLIS * 3); // a timer would have run by now (not a timing assertion)
+        assertEquals(List.of(), kernel.take());
+    }
+
+    @Test
+    void theSynDataProofCountsAnAcknowledgementOrAFallback() throws Exception {
+        stats.wantProof();
+        FileDescriptor other = new FileDescriptor();
+        for (FileDescriptor socket : List.of(fd, other)) {
+            kernel.synDataAcked = socket == fd;
+            handshakes.track(socket, DESTINATION);
+            handshakes.beforeWrite(null, socket, GET.duplicate());
+            handshakes.afterWrite(socket, null);
+            assertNull(handshakes.afterRead(socket, 12, null)); // the response: the handshake is done
+            assertFalse(handshakes.isTracked(socket));
+        }
+        assertEquals(1, stats.synDataAcked());
+        assertEquals(1, stats.fallbacks());
+    }
+
+    @Test
+    void aDeadlineThePlatformCannotEnforceLeavesTheSocketToItsHandshake() throws Exception {
+        kernel.abortable = false;
+        handshakes.track(fd, DESTINATION);
+        handshakes.afterTimedConnect(fd, TimeUnit.MILLISECONDS.toNanos(20));
+        handshakes.beforeRead(fd);
+        awaitCall("abortHandshake");
+        kernel.pending = false; // the SYN-ACK, late
+        assertNull(handshakes.afterRead(fd, 3, null), "no timeout thrown for a handshake that was never ended");
+    }
+
+    @Test
+    void aTimeoutIsKeptOnlyForADeferredSocketAndOnlyWhenPositive() throws Exception {
+        handshakes.trackUntilUsed(fd, DESTINATION);
+        handshakes.afterTimedConnect(fd, TimeUnit.MILLISECONDS.toNanos(1));
+        FileDescriptor zero = new FileDescriptor();
+        handshakes.track(zero, DESTINATION);
+        handshakes.afterTimedConnect(zero, 0);
+        handshakes.beforeRead(zero);
+        Thread.sleep(50);
+        assertEquals(List.of("startHandshake"), kernel.take(), "no deadline was started");
+    }
+
+    @Test
+    void whatIsNotAnIoFailureOrIsAConnectFailureAlreadyPassesUnchanged() {
+        handshakes.track(fd, DESTINATION);
+        IllegalStateException bug = new IllegalStateException("not I/O");
+        assertSame(bug, handshakes.afterRead(fd, 0, bug));
+        java.net.ConnectException refused = new java.net.ConnectException("Connection refused");
+        assertSame(refused, handshakes.afterWrite(fd, refused));
+        SocketException elsewhere = new SocketException("Connection refused");
+        assertSame(elsewhere, handshakes.afterWrite(new FileDescriptor(), elsewhere), "an untracked socket's own");
+    }
+
+    @Test
+    void closingForgetsTheSocketAndRecordsItsOutcome() {
+        handshakes.track(fd, DESTINATION);
+        handshakes.closed(fd);
+        assertFalse(handshakes.isTracked(fd));
+        handshakes.closed(fd); // twice, as a close racing the Cleaner may
+        assertEquals(List.of(), kernel.take(), "an unobserved outcome asks the kernel nothing");
+    }
+
+    @Test
+    void atTheBoundClosedDescriptorsAreDroppedToMakeRoom() {
+        for (int i = 0; i < DeferredHandshakes.MAX_TRACKED; i++) {
+            handshakes.track(new FileDescriptor(), DESTINATION); // never opened: not valid(), as a closed one
+        }
+        handshakes.track(FileDescriptor.in, DESTINATION);
+        assertTrue(handshakes.hasRoom());
+        assertTrue(handshakes.isTracked(FileDescriptor.in), "a valid descriptor stays tracked");
+        assertFalse(handshakes.isTracked(fd));
     }
 
     private void awaitCall(String call) throws InterruptedException {
