@@ -1,5 +1,6 @@
 package io.connectx.agent;
 
+import io.connectx.agent.weaving.NettyInstrumentation;
 import io.connectx.entry.ReadFirstDoor;
 import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.ConnectxVersion;
@@ -20,8 +21,8 @@ import java.util.Locale;
  * says why; nothing here may throw into the application. A second start in the same JVM (a live
  * attach) reconfigures the running agent; the argument {@code detach} switches it off.
  */
-final class AgentStarter {
-    static final String DETACH = "detach";
+public final class AgentStarter {
+    public static final String DETACH = "detach";
     private static final String PLAIN = "; the application runs on plain connects";
     /** The agent running in this JVM, for a later attach to reconfigure or detach. */
     private static FastOpenSockets running;
@@ -29,7 +30,7 @@ final class AgentStarter {
     private AgentStarter() {
     }
 
-    static synchronized void start(Instrumentation inst, String args, boolean fromPremain) {
+    public static synchronized void start(Instrumentation inst, String args, boolean fromPremain) {
         try {
             if (DETACH.equals(args == null ? null : args.trim())) {
                 detach();
@@ -90,7 +91,7 @@ final class AgentStarter {
         }
     }
 
-    static synchronized boolean isRunning() {
+    public static synchronized boolean isRunning() {
         return running != null;
     }
 

@@ -1,5 +1,7 @@
 package io.connectx.agent;
 
+import io.connectx.agent.weaving.HookPoint;
+import io.connectx.agent.weaving.SocketInstrumentation;
 import io.connectx.bootstrap.SocketHookBridge;
 import io.connectx.bootstrap.SocketHooks;
 import io.connectx.provider.FastOpenSockets;

@@ -1,5 +1,8 @@
 package io.connectx.agent;
 
+import io.connectx.agent.weaving.HookPoint;
+import io.connectx.agent.weaving.HookedMethod;
+import io.connectx.agent.weaving.MethodHook;
 import io.connectx.bootstrap.PlatformServerBridge;
 import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.FastOpenMetrics;

@@ -1,5 +1,7 @@
-package io.connectx.agent;
+package io.connectx.agent.cli;
 
+import io.connectx.agent.AgentStarter;
+import io.connectx.agent.weaving.SocketInstrumentation;
 import io.connectx.provider.FastOpenCapability;
 import io.connectx.provider.FastOpenPlatforms;
 import io.connectx.provider.FastOpenSockets;

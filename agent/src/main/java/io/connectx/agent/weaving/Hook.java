@@ -1,4 +1,4 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
 import static net.bytebuddy.jar.asm.Opcodes.ACONST_NULL;
 import static net.bytebuddy.jar.asm.Opcodes.CHECKCAST;
@@ -19,6 +19,7 @@ import static net.bytebuddy.jar.asm.Opcodes.POP;
 import static net.bytebuddy.jar.asm.Opcodes.POP2;
 import static net.bytebuddy.jar.asm.Opcodes.SWAP;
 
+import io.connectx.agent.BootstrapBridgeInjector;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Type;

@@ -1,4 +1,4 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
 /**
  * What is woven into one method: a call into a bootstrap bridge on entry, on return, and (for the hooks that
@@ -11,7 +11,7 @@ package io.connectx.agent;
  * the method returns its type's default value.</li>
  * </ul>
  */
-interface MethodHook {
+public interface MethodHook {
     /** Whether the entry code leaves a boolean in a local of its own for the exit code. */
     default boolean keepsFlag() {
         return false;

@@ -1,4 +1,4 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
 /**
  * One method to weave: its name, its parameter list as a descriptor fragment (e.g.
@@ -6,12 +6,12 @@ package io.connectx.agent;
  * the {@link MethodHook} woven into it. A plain class rather than a record: a record's equals, hashCode and
  * toString are bootstrapped through invokedynamic the first time they run, inside premain.
  */
-final class HookPoint {
+public final class HookPoint {
     private final String method;
     private final String parameters;
     private final MethodHook hook;
 
-    HookPoint(String method, String parameters, MethodHook hook) {
+    public HookPoint(String method, String parameters, MethodHook hook) {
         this.method = method;
         this.parameters = parameters;
         this.hook = hook;

@@ -1,4 +1,4 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
 import static net.bytebuddy.jar.asm.Opcodes.ACONST_NULL;
 import static net.bytebuddy.jar.asm.Opcodes.ACC_STATIC;
@@ -44,7 +44,7 @@ import net.bytebuddy.jar.asm.Type;
  * declare only {@code this}, the parameters and, for a hook that keeps one, the flag in a local past all
  * of the method's own; each original frame gets that flag added.
  */
-final class HookedMethod extends MethodVisitor {
+public final class HookedMethod extends MethodVisitor {
     private final String owner;
     private final boolean isStatic;
     private final Type[] parameters;
@@ -71,7 +71,7 @@ final class HookedMethod extends MethodVisitor {
         this.flagSlot = hook.keepsFlag() ? maxLocals : -1;
     }
 
-    MethodVisitor out() {
+    public MethodVisitor out() {
         return mv;
     }
 
