@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fills the bridge's slot with the agent's {@link EngineHooks} and weaves the hooks. Kept apart from {@link AgentStarter}
- * so that no bridge type is resolved, even by the verifier, before the bridge is in the bootstrap loader.
+ * Fills the bridge's slot with the agent's {@link EngineHooks} and weaves the hooks. Kept apart from
+ * {@link AgentStarter} so that no bridge type is resolved, even by the verifier, before the bridge is in the
+ * bootstrap loader.
  */
 final class HookInstaller {
     /** The bridge's seal, from the first install in this JVM: the one way to change its hooks after that. */

@@ -17,7 +17,8 @@ public enum Setting {
     FIRST("first", "auto", "which first writes ride in the SYN: auto (TLS ClientHello, HTTP GET/HEAD/OPTIONS),"
             + " always or never"),
     LISTEN("listen", "(none)", "listening ports that accept Fast Open: PORT,... or *"),
-    LISTEN_QLEN("listen.qlen", String.valueOf(ListenPolicy.DEFAULT_QUEUE_LENGTH), "queue of pending Fast Open requests per listener"),
+    LISTEN_QLEN("listen.qlen", String.valueOf(ListenPolicy.DEFAULT_QUEUE_LENGTH),
+            "queue of pending Fast Open requests per listener"),
     LISTEN_KEYFILE("listen.keyfile", "(none)", "file holding the listeners' own Fast Open key, shared by every server"
             + " behind one address: 32 hex digits (or 8-8-8-8), or PRIMARY,BACKUP; re-read by each attach;"
             + " none: the namespace's key"),

@@ -218,8 +218,8 @@ final class Doctor {
             for (int i = 0; i < PROBE_CONNECTIONS; i++) {
                 both += client.get(i) && serverSide.get(i) ? 1 : 0;
             }
-            String detail = both + "/" + PROBE_CONNECTIONS + " connections carried SYN data, acked by " + proofSource() + " on both"
-                    + " ends (client " + client + ", server " + serverSide + ")";
+            String detail = both + "/" + PROBE_CONNECTIONS + " connections carried SYN data, acked by " + proofSource()
+                    + " on both ends (client " + client + ", server " + serverSide + ")";
             if (client.get(PROBE_CONNECTIONS - 1) && serverSide.get(PROBE_CONNECTIONS - 1)) {
                 line("PASS", "loopback", detail + (both < PROBE_CONNECTIONS ? "; the first fetched the cookie" : ""));
                 return true;
