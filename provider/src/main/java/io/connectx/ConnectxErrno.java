@@ -1,64 +1,56 @@
 package io.connectx;
 
+import io.connectx.sys.Errno;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.util.Optional;
 
 /**
  * The errors of the connectx(2) man page (plus ENOTCONN of disconnectx(2)), with their numbers on Linux
- * (include/uapi/asm-generic/errno-base.h, errno.h) and Darwin (xnu bsd/sys/errno.h), and the exception
- * each one is raised as. Where the JDK has a closer class it is used (what a JDK connect or bind throws
- * for the same errno); every other errno is a {@link ConnectxException}. Every message starts with the
+ * and Darwin (from {@link Errno}, the one errno table), and the exception each one is raised as. Where the
+ * JDK has a closer class it is used (what a JDK connect or bind throws for the same errno,
+ * {@link Errno#jdkException}); every other errno is a {@link ConnectxException}. Every message starts with the
  * errno's name followed by a colon.
  */
 public enum ConnectxErrno {
-    EADDRINUSE(98, 48),
-    EADDRNOTAVAIL(99, 49),
-    EAFNOSUPPORT(97, 47),
-    EALREADY(114, 37),
-    EBADF(9, 9),
-    ECONNREFUSED(111, 61),
-    EFAULT(14, 14),
-    EHOSTUNREACH(113, 65),
-    EINPROGRESS(115, 36),
-    EINTR(4, 4),
-    EMSGSIZE(90, 40),
-    EINVAL(22, 22),
-    EISCONN(106, 56),
-    ENETDOWN(100, 50),
-    ENETUNREACH(101, 51),
-    ENOBUFS(105, 55),
-    ENOTCONN(107, 57),
-    EOPNOTSUPP(95, 102),
-    ETIMEDOUT(110, 60);
+    EADDRINUSE(Errno.EADDRINUSE),
+    EADDRNOTAVAIL(Errno.EADDRNOTAVAIL),
+    EAFNOSUPPORT(Errno.EAFNOSUPPORT),
+    EALREADY(Errno.EALREADY),
+    EBADF(Errno.EBADF),
+    ECONNREFUSED(Errno.ECONNREFUSED),
+    EFAULT(Errno.EFAULT),
+    EHOSTUNREACH(Errno.EHOSTUNREACH),
+    EINPROGRESS(Errno.EINPROGRESS),
+    EINTR(Errno.EINTR),
+    EMSGSIZE(Errno.EMSGSIZE),
+    EINVAL(Errno.EINVAL),
+    EISCONN(Errno.EISCONN),
+    ENETDOWN(Errno.ENETDOWN),
+    ENETUNREACH(Errno.ENETUNREACH),
+    ENOBUFS(Errno.ENOBUFS),
+    ENOTCONN(Errno.ENOTCONN),
+    EOPNOTSUPP(Errno.EOPNOTSUPP),
+    ETIMEDOUT(Errno.ETIMEDOUT);
 
-    private final int linux;
-    private final int darwin;
+    private final Errno errno;
 
-    ConnectxErrno(int linux, int darwin) {
-        this.linux = linux;
-        this.darwin = darwin;
+    ConnectxErrno(Errno errno) {
+        this.errno = errno;
     }
 
     public int linux() {
-        return linux;
+        return errno.linux();
     }
 
     public int darwin() {
-        return darwin;
+        return errno.darwin();
     }
 
     /** The exception this errno is raised as, with {@code detail} after the errno's name. */
     public IOException exception(String detail) {
-        String message = name() + ": " + detail;
-        return switch (this) {
-            case EADDRINUSE, EADDRNOTAVAIL -> new BindException(message);
-            case ECONNREFUSED, ETIMEDOUT -> new ConnectException(message);
-            case EHOSTUNREACH -> new NoRouteToHostException(message);
-            default -> new ConnectxException(this, detail);
-        };
+        IOException jdk = errno.jdkException(name() + ": " + detail);
+        return jdk.getClass() == SocketException.class ? new ConnectxException(this, detail) : jdk;
     }
 
     IOException exception(String detail, Throwable cause) {
@@ -89,11 +81,16 @@ public enum ConnectxErrno {
 
     /** The errno with this Darwin number, if it is one of the table's. */
     public static Optional<ConnectxErrno> ofDarwin(int number) {
+        return Optional.ofNullable(of(Errno.ofDarwin(number)));
+    }
+
+    /** This table's errno for one of native's, or null when connectx(2) has no such error. */
+    static ConnectxErrno of(Errno errno) {
         for (ConnectxErrno e : values()) {
-            if (e.darwin == number) {
-                return Optional.of(e);
+            if (e.errno == errno) {
+                return e;
             }
         }
-        return Optional.empty();
+        return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.connectx;
 
+import io.connectx.sys.Errno;
 import java.io.IOException;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
@@ -8,37 +9,13 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
-import java.util.Locale;
 
 /**
  * What the JDK threw for a bind, connect or write, translated to the errno the system call behind it
  * failed with. The JDK keeps only the C library's message (Net.c, handleSocketError), so the errno is
- * recovered from that text: glibc's wording, and Darwin libc's where it differs.
+ * recovered from that text ({@link Errno#inMessage}).
  */
 final class JdkFailures {
-    private static final String[][] MESSAGES = {
-        {"address already in use", "EADDRINUSE"},
-        {"cannot assign requested address", "EADDRNOTAVAIL"},
-        {"can't assign requested address", "EADDRNOTAVAIL"},
-        {"address family not supported", "EAFNOSUPPORT"},
-        {"operation already in progress", "EALREADY"},
-        {"bad file descriptor", "EBADF"},
-        {"connection refused", "ECONNREFUSED"},
-        {"bad address", "EFAULT"},
-        {"no route to host", "EHOSTUNREACH"},
-        {"operation now in progress", "EINPROGRESS"},
-        {"interrupted system call", "EINTR"},
-        {"message too long", "EMSGSIZE"},
-        {"invalid argument", "EINVAL"},
-        {"is already connected", "EISCONN"},
-        {"network is down", "ENETDOWN"},
-        {"network is unreachable", "ENETUNREACH"},
-        {"no buffer space available", "ENOBUFS"},
-        {"operation not supported", "EOPNOTSUPP"},
-        {"connection timed out", "ETIMEDOUT"},
-        {"operation timed out", "ETIMEDOUT"},
-    };
-
     private JdkFailures() {
     }
 
@@ -62,13 +39,7 @@ final class JdkFailures {
         if (thrown instanceof ConnectionPendingException) {
             return ConnectxErrno.EALREADY;
         }
-        String message = thrown.getMessage() == null ? "" : thrown.getMessage().toLowerCase(Locale.ROOT);
-        for (String[] entry : MESSAGES) {
-            if (message.contains(entry[0])) {
-                return ConnectxErrno.valueOf(entry[1]);
-            }
-        }
-        return null;
+        return ConnectxErrno.of(Errno.inMessage(thrown.getMessage()));
     }
 
     /**

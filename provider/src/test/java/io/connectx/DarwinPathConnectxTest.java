@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.jna.LastErrorException;
 import io.connectx.provider.DarwinFastOpen;
 import io.connectx.provider.FastOpenPlatforms;
+import io.connectx.sys.Errno;
 import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.TcpInfo;
 import io.connectx.sys.darwin.DarwinConstants;
@@ -58,7 +59,7 @@ class DarwinPathConnectxTest {
             }
             LastErrorException e = assertThrows(LastErrorException.class,
                     () -> DarwinSockets.send(fd, new byte[] {1}, 1, DarwinConstants.MSG_DONTWAIT));
-            assertEquals(DarwinConstants.ENOTCONN, e.getErrorCode());
+            assertEquals(Errno.ENOTCONN.darwin(), e.getErrorCode());
         }
     }
 
@@ -92,7 +93,7 @@ class DarwinPathConnectxTest {
             ConnectException e = assertThrows(ConnectException.class,
                     () -> Connectx.connectx(client, Endpoints.to(new InetSocketAddress("127.0.0.1", closedPort)), 0));
             assertTrue(e.getMessage().startsWith("ECONNREFUSED:"), e.getMessage());
-            assertEquals(DarwinConstants.ECONNREFUSED, ((LastErrorException) e.getCause()).getErrorCode());
+            assertEquals(Errno.ECONNREFUSED.darwin(), ((LastErrorException) e.getCause()).getErrorCode());
         }
         try (SocketChannel client = SocketChannel.open()) {
             client.configureBlocking(false);

@@ -1,5 +1,6 @@
 package io.connectx.agent;
 
+import io.connectx.agent.weaving.NettyInstrumentation;
 import io.connectx.entry.ReadFirstDoor;
 import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.ConnectxVersion;
@@ -7,22 +8,21 @@ import io.connectx.provider.DestinationPolicy;
 import io.connectx.provider.FastOpenMetrics;
 import io.connectx.provider.FastOpenSockets;
 import io.connectx.provider.FastOpen;
+import io.connectx.provider.FastOpenCapability;
 import io.connectx.provider.FastOpenPlatforms;
 import io.connectx.provider.ListenPolicy;
 import io.connectx.sys.FileDescriptors;
-import io.connectx.sys.KernelFastOpen;
 import io.connectx.sys.darwin.DarwinSockets;
 import java.lang.instrument.Instrumentation;
 import java.util.Locale;
-import java.util.OptionalInt;
 
 /**
  * Brings the agent up, or leaves the JVM exactly as it was. Every refusal is one line on stderr that
  * says why; nothing here may throw into the application. A second start in the same JVM (a live
  * attach) reconfigures the running agent; the argument {@code detach} switches it off.
  */
-final class AgentStarter {
-    static final String DETACH = "detach";
+public final class AgentStarter {
+    public static final String DETACH = "detach";
     private static final String PLAIN = "; the application runs on plain connects";
     /** The agent running in this JVM, for a later attach to reconfigure or detach. */
     private static FastOpenSockets running;
@@ -30,7 +30,7 @@ final class AgentStarter {
     private AgentStarter() {
     }
 
-    static synchronized void start(Instrumentation inst, String args, boolean fromPremain) {
+    public static synchronized void start(Instrumentation inst, String args, boolean fromPremain) {
         StartupClock clock = new StartupClock();
         try {
             if (DETACH.equals(args == null ? null : args.trim())) {
@@ -101,7 +101,7 @@ final class AgentStarter {
         }
     }
 
-    static synchronized boolean isRunning() {
+    public static synchronized boolean isRunning() {
         return running != null;
     }
 
@@ -115,10 +115,9 @@ final class AgentStarter {
     }
 
     private static void reconfigure(AgentConfig config) {
-        OptionalInt sysctl = KernelFastOpen.sysctl();
-        int bits = sysctl.orElse(0);
-        running.reconfigure((bits & KernelFastOpen.CLIENT) != 0 ? config.destinations() : null, config.firstWrite(),
-                (bits & KernelFastOpen.SERVER) != 0 ? config.listeners() : ListenPolicy.none(), config.queueLength());
+        FastOpenCapability kernel = FastOpenCapability.of(FastOpenPlatforms.current());
+        running.reconfigure(kernel.isClientSideAvailable() ? config.destinations() : null, config.firstWrite(),
+                kernel.isServerSideAvailable() ? config.listeners() : ListenPolicy.none(), config.queueLength());
         ConnectxLog.warn("reconfigured: " + describe(config));
         loadListenerKey(running, config);
     }
@@ -132,8 +131,8 @@ final class AgentStarter {
         if (config.keyFile() == null && sockets.listenerKeys().file() == null) {
             return; // no key file, now or before: nothing to read, nothing to drop
         }
-        boolean server = !config.listeners().isEmpty() && (FastOpenPlatforms.current() != FastOpenPlatforms.Kind.LINUX
-                || (KernelFastOpen.sysctl().orElse(0) & KernelFastOpen.SERVER) != 0);
+        boolean server = !config.listeners().isEmpty()
+                && FastOpenCapability.of(FastOpenPlatforms.current()).isServerSideAvailable();
         sockets.listenerKeys().load(server ? config.keyFile() : null);
     }
 
@@ -172,27 +171,18 @@ final class AgentStarter {
             return null;
         }
         FastOpen platform = FastOpenPlatforms.unbound(kind); // JNA is bound off premain, by LibcBinding
-        if (kind == FastOpenPlatforms.Kind.DARWIN) {
-            // This build does not read net.inet.tcp.fastopen (no sysctlbyname binding; macOS ships it on for
-            // both sides). Where the kernel declines Fast Open, connectx makes a plain handshake by itself.
-            FastOpenSockets sockets = new FastOpenSockets(platform, config.destinations(), config.firstWrite(),
-                    config.listeners(), config.queueLength());
-            return sockets.isActive() ? sockets : null;
-        }
-        OptionalInt sysctl = KernelFastOpen.sysctl();
-        if (sysctl.isEmpty()) {
-            ConnectxLog.warn("disabled: cannot read " + KernelFastOpen.SYSCTL + " (kernel without TCP Fast Open?)" + PLAIN);
+        FastOpenCapability kernel = FastOpenCapability.of(kind);
+        if (kernel.unavailabilityCause() != null) {
+            ConnectxLog.warn("disabled: " + kernel.unavailabilityCause() + " (kernel without TCP Fast Open?)" + PLAIN);
             return null;
         }
-        boolean client = (sysctl.getAsInt() & KernelFastOpen.CLIENT) != 0;
-        boolean server = (sysctl.getAsInt() & KernelFastOpen.SERVER) != 0;
+        boolean client = kernel.isClientSideAvailable();
+        boolean server = kernel.isServerSideAvailable();
         if (!client) {
-            ConnectxLog.warn("client Fast Open off: net.ipv4.tcp_fastopen=" + sysctl.getAsInt()
-                    + " lacks the client bit 1; set it with: sysctl -w net.ipv4.tcp_fastopen=3" + PLAIN);
+            ConnectxLog.warn("client Fast Open off: " + kernel.clientSide() + "; set it with: " + kernel.fix() + PLAIN);
         }
         if (!server && !config.listeners().isEmpty()) {
-            ConnectxLog.warn("server Fast Open off: net.ipv4.tcp_fastopen=" + sysctl.getAsInt()
-                    + " lacks the server bit 2; set it with: sysctl -w net.ipv4.tcp_fastopen=3;"
+            ConnectxLog.warn("server Fast Open off: " + kernel.serverSide() + "; set it with: " + kernel.fix() + ";"
                     + " listeners run as they would without the agent");
         }
         DestinationPolicy destinations = client ? config.destinations() : null;

@@ -36,8 +36,8 @@ import net.bytebuddy.jar.asm.MethodVisitor;
  * its static initialiser, rather than through core reflection: from JDK 18 the first reflective call spins
  * method handles, some 15-20 ms of every application's start-up.
  */
-final class BootstrapBridgeInjector {
-    static final String BRIDGE = "io.connectx.bootstrap.SocketHookBridge";
+public final class BootstrapBridgeInjector {
+    public static final String BRIDGE = "io.connectx.bootstrap.SocketHookBridge";
     /**
      * In the agent jar these names are relocated (see agent/pom.xml): the socket bridge into {@code sun.nio.ch}
      * (java.base) and the platform-server bridge into {@code sun.management} (java.management), packages the
@@ -47,9 +47,10 @@ final class BootstrapBridgeInjector {
      * Netty's bridge is not relocated: it goes into the bootstrap loader's unnamed module, which Netty's class
      * loaders reach, and only it is given {@code sun.nio.ch} (NettyInstrumentation).
      */
-    static final String NETTY_BRIDGE = "io.connectx.nettybridge.NettySocketBridge";
+    public static final String NETTY_BRIDGE = "io.connectx.nettybridge.NettySocketBridge";
+    static final String PLATFORM_SERVER_BRIDGE = "io.connectx.bootstrap.PlatformServerBridge";
     static final String[] BRIDGE_CLASSES = {"io.connectx.bootstrap.SocketHooks", BRIDGE,
-        "io.connectx.bootstrap.SocketHookBridge$Seal", "io.connectx.bootstrap.PlatformServerBridge", NETTY_BRIDGE};
+        "io.connectx.bootstrap.SocketHookBridge$Seal", PLATFORM_SERVER_BRIDGE, NETTY_BRIDGE};
     private static final String UNSAFE = "jdk/internal/misc/Unsafe";
     private static final String DEFINER = "io/connectx/agent/BootstrapBridgeDefiner";
 

@@ -1,5 +1,7 @@
 package io.connectx.agent;
 
+import io.connectx.agent.cli.ConnectxMain;
+import io.connectx.agent.cli.LauncherAgent;
 import io.connectx.entry.AgentClassLoader;
 import io.connectx.entry.IsolatedAgent;
 import java.lang.instrument.Instrumentation;

@@ -1,6 +1,5 @@
 package io.connectx.agent;
 
-import io.connectx.provider.DeferredHandshakes.ParkUntilWritable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -17,20 +16,19 @@ final class JdkPark {
     private JdkPark() {
     }
 
-    static ParkUntilWritable of(Object socket, FileDescriptor fd) {
-        return nanos -> {
-            try {
-                if (Handles.SOCKET_IMPL.isInstance(socket)) {
-                    Handles.SOCKET_IMPL_PARK.invoke(socket, fd, (int) Handles.POLLOUT, nanos);
-                } else {
-                    Handles.CHANNEL_PARK.invoke(socket, (int) Handles.POLLOUT, nanos);
-                }
-            } catch (IOException | RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
+    /** The engine's {@code ParkUntilWritable}: {@code socket} is a NioSocketImpl or a SocketChannelImpl. */
+    static void park(Object socket, FileDescriptor fd, long nanos) throws IOException {
+        try {
+            if (Handles.SOCKET_IMPL.isInstance(socket)) {
+                Handles.SOCKET_IMPL_PARK.invoke(socket, fd, (int) Handles.POLLOUT, nanos);
+            } else {
+                Handles.CHANNEL_PARK.invoke(socket, (int) Handles.POLLOUT, nanos);
             }
-        };
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     private static final class Handles {

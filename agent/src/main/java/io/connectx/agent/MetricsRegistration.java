@@ -1,5 +1,8 @@
 package io.connectx.agent;
 
+import io.connectx.agent.weaving.HookPoint;
+import io.connectx.agent.weaving.HookedMethod;
+import io.connectx.agent.weaving.MethodHook;
 import io.connectx.bootstrap.PlatformServerBridge;
 import io.connectx.provider.ConnectxLog;
 import io.connectx.provider.FastOpenMetrics;
@@ -10,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Registers {@code io.connectx:type=FastOpen} when the platform MBean server exists: at once if it does
@@ -18,8 +22,8 @@ import java.util.function.Consumer;
  */
 final class MetricsRegistration {
     private static final String FACTORY = "java.lang.management.ManagementFactory";
-    /** Relocated in the agent jar, as in {@link BootstrapBridgeInjector#BRIDGE_CLASSES}. */
-    private static final String PLATFORM_SERVER_BRIDGE = "io.connectx.bootstrap.PlatformServerBridge";
+    /** Relocated in the agent jar (see {@link BootstrapBridgeInjector#PLATFORM_SERVER_BRIDGE}). */
+    private static final String PLATFORM_SERVER_BRIDGE = BootstrapBridgeInjector.PLATFORM_SERVER_BRIDGE;
 
     private MetricsRegistration() {
     }
@@ -34,7 +38,7 @@ final class MetricsRegistration {
         } catch (ClassNotFoundException e) {
             return Map.of();
         }
-        return Map.of(FACTORY, List.of(new HookPoint("getPlatformMBeanServer", "()", Hook.PLATFORM_SERVER_CREATED)));
+        return Map.of(FACTORY, List.of(new HookPoint("getPlatformMBeanServer", "()", new PlatformServerCreated())));
     }
 
     /** Once the hooks are woven: the module edges, the listener, and the server if it already exists. */
@@ -84,6 +88,16 @@ final class MetricsRegistration {
                     ConnectxLog.warnOnce("jmx", "could not register " + FastOpenMetrics.class.getSimpleName() + ": " + e);
                 }
             }
+        }
+    }
+
+    /** {@code ManagementFactory.getPlatformMBeanServer()} returned: the server now exists, so the MBean can join it. */
+    private static final class PlatformServerCreated implements MethodHook {
+        @Override
+        public void returned(HookedMethod m) {
+            m.out().visitInsn(Opcodes.DUP);
+            m.out().visitMethodInsn(Opcodes.INVOKESTATIC, MethodHook.internalName(PLATFORM_SERVER_BRIDGE), "created",
+                    "(Ljava/lang/Object;)V", false);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.connectx.agent;
 
+import io.connectx.provider.DestinationPolicy;
+import io.connectx.provider.ListenPolicy;
 import java.util.Locale;
 
 /**
@@ -9,13 +11,14 @@ import java.util.Locale;
  * first found winning.
  */
 public enum Setting {
-    DEST("dest", "*:443,*:8443", "destinations whose connections use Fast Open: HOST:PORT,... where HOST is *,"
+    DEST("dest", DestinationPolicy.DEFAULT_SPEC, "destinations whose connections use Fast Open: HOST:PORT,... where HOST is *,"
             + " an IPv4 address, [IPv6] or a CIDR block, and PORT a number or *; * leaves out loopback and this host's"
             + " own addresses, where Fast Open saves nothing: name them (127.0.0.1:*, [::1]:*) to admit them"),
     FIRST("first", "auto", "which first writes ride in the SYN: auto (TLS ClientHello, HTTP GET/HEAD/OPTIONS),"
             + " always or never"),
     LISTEN("listen", "(none)", "listening ports that accept Fast Open: PORT,... or *"),
-    LISTEN_QLEN("listen.qlen", "256", "queue of pending Fast Open requests per listener"),
+    LISTEN_QLEN("listen.qlen", String.valueOf(ListenPolicy.DEFAULT_QUEUE_LENGTH),
+            "queue of pending Fast Open requests per listener"),
     LISTEN_KEYFILE("listen.keyfile", "(none)", "file holding the listeners' own Fast Open key, shared by every server"
             + " behind one address: 32 hex digits (or 8-8-8-8), or PRIMARY,BACKUP; re-read by each attach;"
             + " none: the namespace's key"),

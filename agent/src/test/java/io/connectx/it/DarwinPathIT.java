@@ -41,6 +41,20 @@ class DarwinPathIT {
         assertEquals(List.of(START_UP), stderr.lines().filter(l -> l.startsWith("connectx:")).toList(), context);
     }
 
+    /**
+     * doctor asks the Darwin path's capability and proves SYN data through TCP_CONNECTION_INFO in the model, on
+     * both ends of its loopback probe: it works for the Darwin path, not only Linux's.
+     */
+    @Test
+    void doctorPassesOverTheDarwinPath() throws Exception {
+        ChildJvm.Result r = new ChildJvm().args("-Dconnectx.platform=darwin", "-Dconnectx.darwin.library=" + MODEL,
+                "-jar", ChildJvm.AGENT_JAR.toString(), "doctor").run();
+        assertTrue(r.stdout().contains("PASS  os        the Darwin path (connectx(2)"), r.stdout());
+        assertTrue(r.stdout().contains("PASS  jna       JNA ") && r.stdout().contains(" bound " + MODEL), r.stdout());
+        assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith("PASS  loopback  ")), r.stdout());
+        assertTrue(r.stdout().endsWith("doctor: PASSED\n"), r.stdout() + r.stderr());
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"socket", "socket-timeout", "channel-blocking", "channel-selector", "httpclient"})
     void clientApisCarrySynDataAckedAfterTheCookieFetch(String mode) throws Exception {

@@ -121,9 +121,9 @@ class ReleaseArtifactsIT {
     void sourcesAndJavadocJarsLieBesideTheAgentJar() throws Exception {
         try (JarFile sources = new JarFile(TARGET.resolve("connectx-agent-sources.jar").toFile());
                 JarFile javadoc = new JarFile(TARGET.resolve("connectx-agent-javadoc.jar").toFile())) {
-            assertNotNull(sources.getEntry("io/connectx/agent/ConnectxMain.java"));
+            assertNotNull(sources.getEntry("io/connectx/agent/cli/ConnectxMain.java"));
             assertNotNull(javadoc.getEntry("index.html"));
-            assertNotNull(javadoc.getEntry("io/connectx/agent/ConnectxMain.html"));
+            assertNotNull(javadoc.getEntry("io/connectx/agent/cli/ConnectxMain.html"));
         }
     }
 

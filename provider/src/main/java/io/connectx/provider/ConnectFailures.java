@@ -1,5 +1,6 @@
 package io.connectx.provider;
 
+import io.connectx.sys.Errno;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -8,9 +9,8 @@ import java.net.SocketTimeoutException;
 
 /**
  * The exceptions {@code connect} would have thrown, for a handshake that failed after being deferred to
- * the first I/O. The classes follow the JDK's own mapping (Net.c, handleSocketError): ECONNREFUSED and
- * ETIMEDOUT are {@link ConnectException}, EHOSTUNREACH is {@link NoRouteToHostException}; the messages are
- * the C library's, as the JDK's are. A timed connect that ran out of time is the JDK's
+ * the first I/O: ECONNREFUSED, ETIMEDOUT and EHOSTUNREACH, recognised and raised as {@link Errno} says (the
+ * JDK's own classes, with the C library's messages). A timed connect that ran out of time is the JDK's
  * {@code SocketTimeoutException: Connect timed out} (NioSocketImpl.timedFinishConnect). None has a cause,
  * as the JDK's own have none: an application must not see the read or write failure underneath.
  */
@@ -24,20 +24,13 @@ final class ConnectFailures {
      * completed: the same messages after it mean something else.
      */
     static IOException of(IOException failure) {
-        String message = String.valueOf(failure.getMessage());
-        IOException mapped = null;
-        if (message.contains("Connection refused")) {
-            mapped = new ConnectException("Connection refused");
-        } else if (message.contains("Connection timed out")) {
-            mapped = new ConnectException("Connection timed out");
-        } else if (message.contains("Operation timed out")) {
-            // ETIMEDOUT as macOS's C library words it (Linux: "Connection timed out"); the JDK's connect there
-            // throws ConnectException with that text.
-            mapped = new ConnectException("Operation timed out");
-        } else if (message.contains("No route to host")) {
-            mapped = new NoRouteToHostException("No route to host");
+        Errno errno = Errno.inMessage(failure.getMessage());
+        if (errno != Errno.ECONNREFUSED && errno != Errno.ETIMEDOUT && errno != Errno.EHOSTUNREACH) {
+            return null;
         }
-        return mapped;
+        // ETIMEDOUT keeps its C library's words: Linux "Connection timed out", macOS "Operation timed out",
+        // as the JDK's connect there throws it.
+        return errno.jdkException(errno.textIn(failure.getMessage()));
     }
 
     static SocketTimeoutException connectTimedOut() {

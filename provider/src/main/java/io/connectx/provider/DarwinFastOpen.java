@@ -4,7 +4,7 @@ import static io.connectx.sys.darwin.DarwinConstants.CONNECT_DATA_IDEMPOTENT;
 import static io.connectx.sys.darwin.DarwinConstants.CONNECT_RESUME_ON_READ_WRITE;
 
 import com.sun.jna.LastErrorException;
-import io.connectx.ConnectxErrno;
+import io.connectx.sys.Errno;
 import io.connectx.sys.darwin.DarwinConstants;
 import io.connectx.sys.darwin.DarwinSockaddr;
 import io.connectx.sys.darwin.DarwinSockets;
@@ -12,6 +12,7 @@ import io.connectx.sys.darwin.TcpConnectionInfo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -29,16 +30,13 @@ import java.util.Set;
  */
 public final class DarwinFastOpen implements FastOpen {
     /** What connectx reports that connect would have reported as well; any other errno falls back to the JDK's connect. */
-    private static final Set<ConnectxErrno> CONNECT_FAILURES = Set.of(ConnectxErrno.ECONNREFUSED, ConnectxErrno.ETIMEDOUT,
-            ConnectxErrno.EHOSTUNREACH, ConnectxErrno.ENETUNREACH, ConnectxErrno.ENETDOWN, ConnectxErrno.EADDRINUSE,
-            ConnectxErrno.EADDRNOTAVAIL, ConnectxErrno.EISCONN, ConnectxErrno.EALREADY, ConnectxErrno.EINTR);
-    /** bsd/sys/socket.h */
-    private static final int MSG_PEEK = 0x2;
+    private static final Set<Errno> CONNECT_FAILURES = EnumSet.of(Errno.ECONNREFUSED, Errno.ETIMEDOUT, Errno.EHOSTUNREACH,
+            Errno.ENETUNREACH, Errno.ENETDOWN, Errno.EADDRINUSE, Errno.EADDRNOTAVAIL, Errno.EISCONN, Errno.EALREADY, Errno.EINTR);
     private static final int IOSTATUS_UNAVAILABLE = -2;
 
     @Override
     public boolean isStream(int fd) {
-        return DarwinSockets.intOption(fd, DarwinConstants.SOL_SOCKET, DarwinConstants.SO_TYPE) == DarwinConstants.SOCK_STREAM;
+        return DarwinSockets.isStream(fd);
     }
 
     /** Nothing to set beforehand on Darwin: {@link #connectInPlace} asks for Fast Open in the connect itself. */
@@ -59,14 +57,15 @@ public final class DarwinFastOpen implements FastOpen {
             DarwinSockets.connectx(fd, 0, null, dst, CONNECT_RESUME_ON_READ_WRITE | CONNECT_DATA_IDEMPOTENT);
             return 1;
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == DarwinConstants.EINPROGRESS) {
+            Errno errno = Errno.ofDarwin(e.getErrorCode());
+            if (errno == Errno.EINPROGRESS) {
                 return IOSTATUS_UNAVAILABLE;
             }
-            ConnectxErrno errno = ConnectxErrno.ofDarwin(e.getErrorCode()).orElse(null);
             if (errno == null || !CONNECT_FAILURES.contains(errno)) {
                 return null; // macOS older than 10.11, or a socket connectx refuses: the JDK's connect reports it
             }
-            IOException failure = errno.exception("connectx to " + address.getHostAddress() + ":" + port);
+            // What the JDK's connect raises for it, the message led by the errno's name as Connectx's are.
+            IOException failure = errno.jdkException(errno.name() + ": connectx to " + address.getHostAddress() + ":" + port);
             failure.initCause(e);
             throw failure;
         }
@@ -80,22 +79,12 @@ public final class DarwinFastOpen implements FastOpen {
      */
     public long connectx(int fd, InetSocketAddress destination, int flags, java.nio.ByteBuffer[] iov, long[] len) {
         byte[] dst = DarwinSockaddr.encodeFor(DarwinSockets.family(fd), destination);
-        io.connectx.sys.darwin.SaEndpoints endpoints = io.connectx.sys.darwin.SaEndpoints.of(0, null, dst);
-        io.connectx.sys.darwin.IoVec vectors = io.connectx.sys.darwin.IoVec.of(iov);
-        DarwinSockets.connectx(fd, endpoints, DarwinConstants.SAE_ASSOCID_ANY, flags, vectors, iov.length,
-                iov.length > 0 ? len : null, null);
-        return len[0];
+        return DarwinSockets.connectx(fd, 0, null, dst, flags, len, iov);
     }
 
     @Override
     public int localInetPort(int fd) {
-        byte[] addr = new byte[128];
-        DarwinSockets.getsockname(fd, addr, new int[] {addr.length});
-        int family = addr[1] & 0xff;
-        if (family != DarwinConstants.AF_INET && family != DarwinConstants.AF_INET6) {
-            return -1;
-        }
-        return (addr[2] & 0xff) << 8 | (addr[3] & 0xff);
+        return DarwinSockets.localInetPort(fd);
     }
 
     @Override
@@ -103,14 +92,10 @@ public final class DarwinFastOpen implements FastOpen {
         return TcpConnectionInfo.of(fd).handshakePending();
     }
 
-    /** A read starts a resumable connect on Darwin (soreceive calls pru_preconnect); peeking never blocks nor consumes. */
+    /** A read starts a resumable connect on Darwin: a non-blocking peek ({@link DarwinSockets#startHandshake}). */
     @Override
     public void startHandshake(int fd) {
-        try {
-            DarwinSockets.recv(fd, new byte[1], 1, MSG_PEEK | DarwinConstants.MSG_DONTWAIT);
-        } catch (LastErrorException e) {
-            // EWOULDBLOCK is the expected answer; a failed handshake is reported by SO_ERROR and the next I/O.
-        }
+        DarwinSockets.startHandshake(fd);
     }
 
     /**
@@ -149,19 +134,12 @@ public final class DarwinFastOpen implements FastOpen {
     }
 
     /**
-     * disconnectx(fd, SAE_ASSOCID_ANY, SAE_CONNID_ANY), the man page's counterpart of connectx: bsd/netinet/
-     * tcp_usrreq.c tcp_usr_disconnectx calls tcp_usr_disconnect, whose tcp_disconnect closes a connection
-     * not yet established at once (tcp_close, no segment sent); tcp_close's soisdisconnected wakes every
-     * thread blocked on the socket. xnu sets no so_error there: a blocked read wakes to end of stream, a
-     * write to EPIPE, which the engine reports as the timeout it enforced.
+     * disconnectx(2) ({@link DarwinSockets#abortHandshake}): closes the handshake at once and wakes every thread
+     * blocked on the socket, without an so_error; the engine reports it as the timeout it enforced.
      */
     @Override
     public boolean abortHandshake(int fd) {
-        try {
-            DarwinSockets.disconnectx(fd, DarwinConstants.SAE_ASSOCID_ANY, DarwinConstants.SAE_CONNID_ANY);
-        } catch (LastErrorException e) {
-            // The socket ended already (ENOTCONN, EINVAL without a pcb): its own outcome stands.
-        }
+        DarwinSockets.abortHandshake(fd);
         return true;
     }
 
@@ -172,8 +150,8 @@ public final class DarwinFastOpen implements FastOpen {
             DarwinSockets.setIntOption(fd, DarwinConstants.IPPROTO_TCP, DarwinConstants.TCP_FASTOPEN, 1);
             return Outcome.ENABLED;
         } catch (LastErrorException e) {
-            return e.getErrorCode() == DarwinConstants.ENOPROTOOPT || e.getErrorCode() == DarwinConstants.EOPNOTSUPP
-                    ? Outcome.UNSUPPORTED : Outcome.SKIPPED;
+            Errno errno = Errno.ofDarwin(e.getErrorCode());
+            return errno == Errno.ENOPROTOOPT || errno == Errno.EOPNOTSUPP ? Outcome.UNSUPPORTED : Outcome.SKIPPED;
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sockets whose SYN the kernel deferred to their first write, from connect until their handshake is
@@ -51,19 +52,22 @@ public final class DeferredHandshakes {
     /** A wait for establishment parks in slices, so that a close from another thread ends it soon. */
     private static final long PARK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    /** Parks the calling thread until the socket is writable, as the JDK's own socket code parks. */
-    @FunctionalInterface
-    public interface ParkUntilWritable {
-        void park(long nanos) throws IOException;
-    }
-
     /**
-     * For callers whose platform lets writes wait in the kernel (Linux): a write never waits here there. On
-     * a platform that needs the wait ({@link FastOpen#writesFailUntilEstablished}) it fails loudly.
+     * For a write with no JDK socket to park on (Netty's, which exist only on Linux, where writes wait in the
+     * kernel), or before the agent gave its park: on a platform that needs the wait
+     * ({@link FastOpen#writesFailUntilEstablished}) it fails loudly.
      */
-    private static final ParkUntilWritable NO_PARK = nanos -> {
+    private static final ParkUntilWritable NO_PARK = (socket, fd, nanos) -> {
         throw new IllegalStateException("a write on this platform must be given the JDK's park");
     };
+
+    /**
+     * How a Netty event loop waits for a handshake it must see done (a shutdownOutput before the first write):
+     * it has no JDK socket to park through, so it sleeps in slices, each bounded by the deadline.
+     */
+    private static final long SLEEP_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final ParkUntilWritable SLEEP_IN_SLICES =
+            (socket, fd, nanos) -> LockSupport.parkNanos(Math.min(nanos, SLEEP_SLICE_NANOS));
 
     private final ConcurrentHashMap<FileDescriptor, DeferredSocket> pending = new ConcurrentHashMap<>();
     /** Sockets whose first write is on its way into the SYN, holding the claim until it returns. */
@@ -74,6 +78,7 @@ public final class DeferredHandshakes {
     private volatile ScheduledExecutorService timer;
     private final ServerFirstDestinations serverFirst = new ServerFirstDestinations();
     private final ConnectedDestinations connected = new ConnectedDestinations();
+    private volatile ParkUntilWritable parker = NO_PARK;
 
     DeferredHandshakes(FastOpen platform, FirstWritePolicy firstWrite, FastOpenStats stats) {
         this.platform = platform;
@@ -83,6 +88,10 @@ public final class DeferredHandshakes {
 
     void firstWrite(FirstWritePolicy policy) {
         firstWrite = policy;
+    }
+
+    void parkWith(ParkUntilWritable jdkPark) {
+        parker = jdkPark;
     }
 
     /**
@@ -97,7 +106,7 @@ public final class DeferredHandshakes {
         return pending.size() < MAX_TRACKED;
     }
 
-    public boolean isTracked(FileDescriptor fd) {
+    boolean isTracked(FileDescriptor fd) {
         return lookup(fd) != null;
     }
 
@@ -129,22 +138,18 @@ public final class DeferredHandshakes {
     }
 
     /** {@code Socket.connect(addr, timeout)} and the socket adaptor's timed connect: the handshake must finish in time. */
-    public void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
+    void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
         DeferredSocket s = lookup(fd);
         if (s != null && !s.learnOnly && timeoutNanos > 0) {
             s.timeoutNanos = timeoutNanos;
         }
     }
 
-    public void beforeRead(FileDescriptor fd) throws IOException {
-        beforeRead(fd, null);
-    }
-
-    /** {@code jdkSocket}: the JDK's socket object that reads (see {@link FastOpen#startHandshake(int, Object)}), or null. */
-    public void beforeRead(FileDescriptor fd, Object jdkSocket) throws IOException {
-        DeferredSocket s = guarded(fd);
+    /** {@code socket}: the JDK's socket object that reads (see {@link FastOpen#startHandshake(int, Object)}), or null. */
+    void beforeRead(Object socket, FileDescriptor fd) throws IOException {
+        DeferredSocket s = guarded(lookup(fd));
         if (s != null) {
-            s.usedBy(jdkSocket);
+            s.usedBy(socket);
             trigger(s, true);
         }
     }
@@ -154,7 +159,7 @@ public final class DeferredHandshakes {
      * thrown when the handshake never completed, and the end of stream of a handshake the timer ended is
      * its timeout. Returns what the read should throw, or null.
      */
-    public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
+    Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
         DeferredSocket s = lookup(fd);
         if (s == null) {
             return thrown;
@@ -178,14 +183,10 @@ public final class DeferredHandshakes {
 
     /**
      * An OP_READ interest before any write would never fire. Unless a write claims the SYN within
-     * {@link #INTEREST_GRACE_MILLIS}, start the handshake.
+     * {@link #INTEREST_GRACE_MILLIS}, start the handshake. {@code socket}: the channel whose interest this is,
+     * for the trigger's send; or null.
      */
-    public void beforeInterest(FileDescriptor fd, int ops) {
-        beforeInterest(fd, ops, null);
-    }
-
-    /** {@code jdkSocket}: the channel whose interest this is, for the trigger's send; or null. */
-    public void beforeInterest(FileDescriptor fd, int ops, Object jdkSocket) {
+    void beforeInterest(Object socket, FileDescriptor fd, int ops) {
         if ((ops & SelectionKey.OP_READ) == 0) {
             return;
         }
@@ -193,7 +194,7 @@ public final class DeferredHandshakes {
         if (s == null || s.learnOnly || s.claimed) {
             return;
         }
-        s.usedBy(jdkSocket);
+        s.usedBy(socket);
         if (serverFirst.speaksFirst(s.destination)) {
             trigger(s, false);
         } else {
@@ -201,53 +202,29 @@ public final class DeferredHandshakes {
         }
     }
 
-    public void beforeWrite(FileDescriptor fd, ByteBuffer data) throws IOException {
-        beforeWrite(fd, data, NO_PARK);
-    }
-
-    public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
-        beforeWrite(fd, data, offset, length, NO_PARK);
-    }
-
-    public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
-        beforeWrite(fd, data, offset, length, NO_PARK);
-    }
-
-    /** {@code parker}: how this write waits for establishment where the kernel fails it until then. */
-    public void beforeWrite(FileDescriptor fd, ByteBuffer data, ParkUntilWritable parker) throws IOException {
-        beforeWrite(null, fd, data, parker);
-    }
-
-    public void beforeWrite(FileDescriptor fd, byte[] data, int offset, int length, ParkUntilWritable parker)
-            throws IOException {
-        beforeWrite(null, fd, data, offset, length, parker);
-    }
-
-    public void beforeWrite(FileDescriptor fd, ByteBuffer[] data, int offset, int length, ParkUntilWritable parker)
-            throws IOException {
-        beforeWrite(null, fd, data, offset, length, parker);
-    }
-
-    /** {@code jdkSocket}: the JDK's socket object that writes (see {@link FastOpen#startHandshake(int, Object)}), or null. */
-    public void beforeWrite(Object jdkSocket, FileDescriptor fd, ByteBuffer data, ParkUntilWritable parker)
-            throws IOException {
-        if (data.hasRemaining() && lookup(fd) != null) {
-            beforeWrite(jdkSocket, fd, data, null, 0, 0, parker);
+    /**
+     * {@code socket}: the JDK object whose own park a write waits on, where the kernel fails writes until the
+     * handshake is done; null for none. The common write, on no tracked socket, allocates nothing.
+     */
+    void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) throws IOException {
+        DeferredSocket s = lookup(fd);
+        if (s != null && data.hasRemaining()) {
+            beforeWrite(socket, s, data, null, 0, 0);
         }
     }
 
-    public void beforeWrite(Object jdkSocket, FileDescriptor fd, byte[] data, int offset, int length,
-            ParkUntilWritable parker) throws IOException {
-        if (length > 0 && lookup(fd) != null) { // the common write, on no tracked socket, allocates nothing
-            beforeWrite(jdkSocket, fd, ByteBuffer.wrap(data, offset, length), null, 0, 0, parker);
+    void beforeWrite(Object socket, FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
+        DeferredSocket s = lookup(fd);
+        if (s != null && length > 0) {
+            beforeWrite(socket, s, ByteBuffer.wrap(data, offset, length), null, 0, 0);
         }
     }
 
     /** A gathering write is judged as the one sequence of bytes it sends. */
-    public void beforeWrite(Object jdkSocket, FileDescriptor fd, ByteBuffer[] data, int offset, int length,
-            ParkUntilWritable parker) throws IOException {
-        if (lookup(fd) != null && hasRemaining(data, offset, length)) {
-            beforeWrite(jdkSocket, fd, null, data, offset, length, parker);
+    void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length) throws IOException {
+        DeferredSocket s = lookup(fd);
+        if (s != null && hasRemaining(data, offset, length)) {
+            beforeWrite(socket, s, null, data, offset, length);
         }
     }
 
@@ -257,17 +234,17 @@ public final class DeferredHandshakes {
      * ENOTCONN; {@link FastOpen#writesFailUntilEstablished}), every write but the one riding in the SYN then
      * parks until the handshake is done. Linux waits in the write itself, so there it goes on at once.
      */
-    private void beforeWrite(Object jdkSocket, FileDescriptor fd, ByteBuffer one, ByteBuffer[] many, int offset,
-            int length, ParkUntilWritable parker) throws IOException {
-        DeferredSocket s = guarded(fd);
+    private void beforeWrite(Object socket, DeferredSocket tracked, ByteBuffer one, ByteBuffer[] many, int offset,
+            int length) throws IOException {
+        DeferredSocket s = guarded(tracked);
         if (s == null) {
             return;
         }
-        s.usedBy(jdkSocket);
+        s.usedBy(socket);
         DeferredSocket claimed = claimableByWrite(s);
-        boolean rides = claimed != null && decideFirstWrite(fd, claimed, one, many, offset, length);
+        boolean rides = claimed != null && decideFirstWrite(s.fd, claimed, one, many, offset, length);
         if (!rides && platform.writesFailUntilEstablished()) {
-            awaitEstablished(s, parker);
+            awaitEstablished(s, socket);
         }
     }
 
@@ -275,8 +252,8 @@ public final class DeferredHandshakes {
      * A first write whose bytes the engine cannot see (Netty's sendfile and splice): never in the SYN, so it
      * is held as a write not known to be replay-safe is, the SYN going out alone first.
      */
-    public void beforeOpaqueWrite(FileDescriptor fd) throws IOException {
-        DeferredSocket s = guarded(fd);
+    void beforeOpaqueWrite(FileDescriptor fd) throws IOException {
+        DeferredSocket s = guarded(lookup(fd));
         if (s == null) {
             return;
         }
@@ -287,7 +264,7 @@ public final class DeferredHandshakes {
     }
 
     /** After a write: releases the SYN claim of a write that rode in it, and maps a failure. */
-    public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
+    Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
         DeferredSocket rider = riding.isEmpty() ? null : riding.get(fd);
         if (rider != null && rider.claim.isHeldByCurrentThread()) {
             riding.remove(fd, rider);
@@ -303,21 +280,17 @@ public final class DeferredHandshakes {
 
     /**
      * Closing the write side in SYN_SENT would abort the connection (inet_shutdown disconnects a socket in
-     * SYN_SENT): start the handshake and park, as the JDK parks, until it is done, failed or timed out.
+     * SYN_SENT): start the handshake and park, as the JDK parks, until it is done, failed or timed out. A
+     * socket with no JDK object (Netty's, on its event loop) sleeps in short slices instead.
      */
-    public void beforeShutdownOutput(FileDescriptor fd, ParkUntilWritable parker) throws IOException {
-        beforeShutdownOutput(null, fd, parker);
-    }
-
-    /** {@code jdkSocket}: the JDK's socket object whose output shuts down, or null. */
-    public void beforeShutdownOutput(Object jdkSocket, FileDescriptor fd, ParkUntilWritable parker) throws IOException {
-        DeferredSocket s = guarded(fd);
+    void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException {
+        DeferredSocket s = guarded(lookup(fd));
         if (s == null) {
             return;
         }
-        s.usedBy(jdkSocket);
+        s.usedBy(socket);
         trigger(s, true);
-        awaitEstablished(s, parker);
+        awaitEstablished(s, socket, socket == null ? SLEEP_IN_SLICES : parker);
     }
 
     /**
@@ -328,7 +301,11 @@ public final class DeferredHandshakes {
      * cannot, the timer could not either). Throws as connect would have thrown for a handshake that failed
      * or timed out.
      */
-    private void awaitEstablished(DeferredSocket s, ParkUntilWritable parker) throws IOException {
+    private void awaitEstablished(DeferredSocket s, Object socket) throws IOException {
+        awaitEstablished(s, socket, socket == null ? NO_PARK : parker);
+    }
+
+    private void awaitEstablished(DeferredSocket s, Object socket, ParkUntilWritable park) throws IOException {
         long deadline = System.nanoTime() + (s.timeoutNanos > 0 ? s.timeoutNanos : platform.plainHandshakeNanos());
         while (s.onFd(platform::handshakePending) && !s.timedOut) {
             long remaining = deadline - System.nanoTime();
@@ -336,7 +313,7 @@ public final class DeferredHandshakes {
                 timedOutWaiting(s);
                 break;
             }
-            parker.park(Math.min(remaining, PARK_SLICE_NANOS));
+            park.park(socket, s.fd, Math.min(remaining, PARK_SLICE_NANOS));
         }
         failFast(s);
     }
@@ -352,7 +329,7 @@ public final class DeferredHandshakes {
         });
     }
 
-    public void closed(FileDescriptor fd) {
+    void closed(FileDescriptor fd) {
         if (pending.isEmpty()) {
             return;
         }
@@ -367,9 +344,8 @@ public final class DeferredHandshakes {
         }
     }
 
-    /** The tracked socket that still needs its guards at a read, write or shutdown; null for none. */
-    private DeferredSocket guarded(FileDescriptor fd) throws IOException {
-        DeferredSocket s = lookup(fd);
+    /** The tracked socket {@code s} if it still needs its guards at a read, write or shutdown; null for none. */
+    private DeferredSocket guarded(DeferredSocket s) throws IOException {
         if (s == null) {
             return null;
         }
@@ -550,7 +526,7 @@ public final class DeferredHandshakes {
      * The destination and connect timeout of a tracked socket whose handshake timed out; null otherwise. For a
      * caller that words the timeout as its own library does (Netty).
      */
-    public TimedOut timedOut(FileDescriptor fd) {
+    TimedOut timedOut(FileDescriptor fd) {
         DeferredSocket s = lookup(fd);
         return s != null && s.timedOut && s.timeoutNanos > 0 ? new TimedOut(s.destination, s.timeoutNanos) : null;
     }

@@ -5,12 +5,14 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 /**
- * The decisions taken at the JDK's connect and listen points: whether this socket gets Fast Open, and
- * asking the kernel for it. A fault is counted and logged once, and the socket proceeds exactly as it
- * would without connectx: here for the connect, listen and accept decisions, and in the bootstrap bridge
- * (through {@link #hookFault}) for everything else.
+ * The engine as the agent's hooks see it: one call per hook point. The decisions at the JDK's connect and
+ * listen points (whether this socket gets Fast Open, and asking the kernel for it) are taken here; the
+ * guards of a socket between a deferred connect and its handshake are {@link DeferredHandshakes}'. Faults go
+ * through to the caller: the bootstrap bridge counts and logs them ({@link #hookFault}), and the socket
+ * proceeds exactly as it would without connectx.
  */
 public final class FastOpenSockets {
     /** IOStatus.UNAVAILABLE: what the JDK's Net.connect returns for a connect in progress (EINPROGRESS). */
@@ -72,8 +74,82 @@ public final class FastOpenSockets {
     }
 
     /** The sockets between a deferred connect and their handshake. */
-    public DeferredHandshakes handshakes() {
+    DeferredHandshakes handshakes() {
         return handshakes;
+    }
+
+    /** How a write or shutdown waits for a handshake where the kernel fails writes until it is done (xnu). */
+    public void parkWith(ParkUntilWritable jdkPark) {
+        handshakes.parkWith(jdkPark);
+    }
+
+    /** Whether {@code fd} is between a deferred connect and its handshake. */
+    public boolean isTracked(FileDescriptor fd) {
+        return handshakes.isTracked(fd);
+    }
+
+    /** {@code Socket.connect(addr, timeout)} and the socket adaptor's timed connect: the handshake must finish in time. */
+    public void afterTimedConnect(FileDescriptor fd, long timeoutNanos) {
+        handshakes.afterTimedConnect(fd, timeoutNanos);
+    }
+
+    /**
+     * A read, {@code available()} or a wait for input: before any write it starts the handshake. {@code socket}:
+     * the JDK object that reads, whose locks the handshake's zero-byte send holds; null for a socket that has none.
+     */
+    public void beforeRead(Object socket, FileDescriptor fd) throws IOException {
+        handshakes.beforeRead(socket, fd);
+    }
+
+    /** Returns what the read should throw: {@code thrown}, what connect would have thrown, or null. */
+    public Throwable afterRead(FileDescriptor fd, long n, Throwable thrown) {
+        return handshakes.afterRead(fd, n, thrown);
+    }
+
+    /**
+     * The first write of a deferred socket rides in the SYN or follows it. {@code socket}: the JDK object
+     * whose park a wait for the handshake uses ({@link #parkWith}); null for a socket that has none.
+     */
+    public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer data) throws IOException {
+        handshakes.beforeWrite(socket, fd, data);
+    }
+
+    public void beforeWrite(Object socket, FileDescriptor fd, ByteBuffer[] data, int offset, int length)
+            throws IOException {
+        handshakes.beforeWrite(socket, fd, data, offset, length);
+    }
+
+    public void beforeWrite(Object socket, FileDescriptor fd, byte[] data, int offset, int length) throws IOException {
+        handshakes.beforeWrite(socket, fd, data, offset, length);
+    }
+
+    /** A first write whose bytes cannot be judged (Netty's sendfile, splice): held out of the SYN. */
+    public void beforeOpaqueWrite(FileDescriptor fd) throws IOException {
+        handshakes.beforeOpaqueWrite(fd);
+    }
+
+    /** Returns what the write should throw: {@code thrown}, what connect would have thrown, or null. */
+    public Throwable afterWrite(FileDescriptor fd, Throwable thrown) {
+        return handshakes.afterWrite(fd, thrown);
+    }
+
+    /** Closing the write side before the handshake: starts it and waits, on {@code socket}'s park, until it is done. */
+    public void beforeShutdownOutput(Object socket, FileDescriptor fd) throws IOException {
+        handshakes.beforeShutdownOutput(socket, fd);
+    }
+
+    /** OP_READ (or EPOLLIN) interest before any write would never fire: it starts the handshake. */
+    public void beforeInterest(Object socket, FileDescriptor fd, int ops) {
+        handshakes.beforeInterest(socket, fd, ops);
+    }
+
+    /** The destination and timeout of a handshake its connect timeout ended, else null: for Netty's own words. */
+    public DeferredHandshakes.TimedOut timedOut(FileDescriptor fd) {
+        return handshakes.timedOut(fd);
+    }
+
+    public void closed(FileDescriptor fd) {
+        handshakes.closed(fd);
     }
 
     public boolean isActive() {
@@ -102,35 +178,29 @@ public final class FastOpenSockets {
         if (!clientEnabled || address == null || admitted == null || !admitted.admits(address, port) || !handshakes.hasRoom()) {
             return Boolean.FALSE;
         }
-        try {
-            // The JDK connects datagram channels through the same method; UDP is never touched. The JDK's own
-            // descriptor goes to the platform as it is, so that its natives allocate nothing per connect.
-            if (!platform.isStream(fd)) {
-                return Boolean.FALSE;
-            }
-            stats.admitted.increment();
-            switch (platform.enableClient(fd)) {
-                case ENABLED -> {
-                    stats.outcomes().connecting(address, port);
-                    Integer replaced = platform.connectInPlace(FileDescriptors.fdVal(fd), address, port);
-                    if (replaced == null) {
-                        return Boolean.TRUE;
-                    }
-                    return answerInPlace(fd, address, port, replaced);
+        // The JDK connects datagram channels through the same method; UDP is never touched. The JDK's own
+        // descriptor goes to the platform as it is, so that its natives allocate nothing per connect.
+        if (!platform.isStream(fd)) {
+            return Boolean.FALSE;
+        }
+        stats.admitted.increment();
+        switch (platform.enableClient(fd)) {
+            case ENABLED -> {
+                stats.outcomes().connecting(address, port);
+                // An IOException here is the connect itself failing (connectx): what the JDK's connect throws.
+                Integer replaced = platform.connectInPlace(FileDescriptors.fdVal(fd), address, port);
+                if (replaced == null) {
+                    return Boolean.TRUE;
                 }
-                case UNSUPPORTED -> {
-                    clientEnabled = false;
-                    stats.fallbacks.increment();
-                    ConnectxLog.warnOnce("client-unsupported", "the kernel refused TCP_FASTOPEN_CONNECT (kernel older than 4.11,"
-                            + " or net.ipv4.tcp_fastopen lacks the client bit 1); new connections use plain connects");
-                }
-                case SKIPPED -> { }
+                return answerInPlace(fd, address, port, replaced);
             }
-        } catch (IOException e) {
-            throw e; // the connect itself failed (connectInPlace): what the JDK's connect would have thrown
-        } catch (Throwable t) {
-            stats.errors.increment();
-            ConnectxLog.warnOnce("connect-error", "internal error at connect, the connection proceeds without Fast Open: " + t);
+            case UNSUPPORTED -> {
+                clientEnabled = false;
+                stats.fallbacks.increment();
+                ConnectxLog.warnOnce("client-unsupported", "the kernel refused TCP_FASTOPEN_CONNECT (kernel older than 4.11,"
+                        + " or net.ipv4.tcp_fastopen lacks the client bit 1); new connections use plain connects");
+            }
+            case SKIPPED -> { }
         }
         return Boolean.FALSE;
     }
@@ -268,27 +338,22 @@ public final class FastOpenSockets {
         if (!serverEnabled) {
             return;
         }
-        try {
-            int fdVal = FileDescriptors.fdVal(fd);
-            if (!listeners.admits(platform.localInetPort(fdVal))) {
-                return;
+        int fdVal = FileDescriptors.fdVal(fd);
+        if (!listeners.admits(platform.localInetPort(fdVal))) {
+            return;
+        }
+        switch (platform.enableServer(fdVal, queueLength)) {
+            case ENABLED -> {
+                stats.listenersEnabled.increment();
+                listenerKeys.enabled(fd, fdVal);
             }
-            switch (platform.enableServer(fdVal, queueLength)) {
-                case ENABLED -> {
-                    stats.listenersEnabled.increment();
-                    listenerKeys.enabled(fd, fdVal);
-                }
-                case UNSUPPORTED -> {
-                    serverEnabled = false;
-                    stats.fallbacks.increment();
-                    ConnectxLog.warnOnce("server-unsupported", "the kernel refused TCP_FASTOPEN on a listener;"
-                            + " set sysctl -w net.ipv4.tcp_fastopen=3 to accept Fast Open");
-                }
-                case SKIPPED -> { }
+            case UNSUPPORTED -> {
+                serverEnabled = false;
+                stats.fallbacks.increment();
+                ConnectxLog.warnOnce("server-unsupported", "the kernel refused TCP_FASTOPEN on a listener;"
+                        + " set sysctl -w net.ipv4.tcp_fastopen=3 to accept Fast Open");
             }
-        } catch (Throwable t) {
-            stats.errors.increment();
-            ConnectxLog.warnOnce("listen-error", "internal error at listen, the listener proceeds without Fast Open: " + t);
+            case SKIPPED -> { }
         }
     }
 }

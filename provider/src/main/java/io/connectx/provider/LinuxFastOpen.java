@@ -13,7 +13,6 @@ import io.connectx.sys.LinuxSockets;
 import io.connectx.sys.TcpInfo;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.util.Locale;
 
 /**
  * Linux: {@code TCP_FASTOPEN_CONNECT} (4.11+) on the client, the kernel's own equivalent of Darwin's
@@ -159,9 +158,12 @@ public final class LinuxFastOpen implements FastOpen {
      * C library's text): ENOPROTOOPT, EOPNOTSUPP or EPIPE, as in {@link Jna#setTcpOption}.
      */
     static boolean unsupportedByText(IOException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        return message.contains("protocol not available") || message.contains("operation not supported")
-                || message.contains("broken pipe");
+        return refusesFastOpen(Errno.inMessage(e.getMessage()));
+    }
+
+    /** Kernel older than the option, Fast Open off in the sysctl, or the option unknown (the fallbacks tfo-go and Netty meet). */
+    private static boolean refusesFastOpen(Errno errno) {
+        return errno == Errno.ENOPROTOOPT || errno == Errno.EOPNOTSUPP || errno == Errno.EPIPE;
     }
 
     /**
@@ -190,13 +192,8 @@ public final class LinuxFastOpen implements FastOpen {
                 LinuxSockets.setIntOption(fd, IPPROTO_TCP, option, value);
                 return Outcome.ENABLED;
             } catch (LastErrorException e) {
-                return switch (e.getErrorCode()) {
-                    // Kernel older than the option, Fast Open off in the sysctl, or the option unknown
-                    // (the fallbacks tfo-go and Netty meet in the field).
-                    case Errno.ENOPROTOOPT, Errno.EOPNOTSUPP, Errno.EPIPE -> Outcome.UNSUPPORTED;
-                    // The socket is not in a state that takes the option (already connected, say).
-                    default -> Outcome.SKIPPED;
-                };
+                // Otherwise the socket is not in a state that takes the option (already connected, say).
+                return refusesFastOpen(Errno.ofLinux(e.getErrorCode())) ? Outcome.UNSUPPORTED : Outcome.SKIPPED;
             }
         }
 
@@ -214,12 +211,10 @@ public final class LinuxFastOpen implements FastOpen {
                 LinuxSockets.setFastOpenKey(fd, key);
                 return Outcome.ENABLED;
             } catch (LastErrorException e) {
-                return switch (e.getErrorCode()) {
-                    // ENOPROTOOPT: older than Linux 4.20. EINVAL: the only length check in do_tcp_setsockopt, so a
-                    // kernel that predates backup keys refusing 32 bytes.
-                    case Errno.ENOPROTOOPT, Errno.EINVAL -> Outcome.UNSUPPORTED;
-                    default -> Outcome.SKIPPED;
-                };
+                // ENOPROTOOPT: older than Linux 4.20. EINVAL: the only length check in do_tcp_setsockopt, so a
+                // kernel that predates backup keys refusing 32 bytes.
+                Errno errno = Errno.ofLinux(e.getErrorCode());
+                return errno == Errno.ENOPROTOOPT || errno == Errno.EINVAL ? Outcome.UNSUPPORTED : Outcome.SKIPPED;
             }
         }
     }

@@ -51,21 +51,21 @@ class ConnectionOutcomesTest {
         sockets.stats().outcomes().destinations();
 
         FileDescriptor inSyn = deferred(sockets, 1);
-        handshakes.beforeWrite(inSyn, ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        handshakes.beforeWrite(null, inSyn, ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
         handshakes.afterWrite(inSyn, null);
         handshakes.afterRead(inSyn, 10, null);
         handshakes.closed(inSyn); // completed already: not counted twice
 
         FileDescriptor held = deferred(sockets, 2);
-        handshakes.beforeWrite(held, ascii("POST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"));
+        handshakes.beforeWrite(null, held, ascii("POST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"));
         handshakes.afterRead(held, 5, null);
 
         FileDescriptor readFirst = deferred(sockets, 3);
-        handshakes.beforeRead(readFirst);
+        handshakes.beforeRead(null, readFirst);
         handshakes.afterRead(readFirst, 5, null);
 
         FileDescriptor refused = deferred(sockets, 4);
-        handshakes.beforeWrite(refused, ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        handshakes.beforeWrite(null, refused, ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
         handshakes.afterWrite(refused, new java.net.SocketException("Connection refused"));
 
         FileDescriptor probe = deferred(sockets, 5);

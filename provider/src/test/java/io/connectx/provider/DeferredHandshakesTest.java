@@ -1,6 +1,7 @@
 package io.connectx.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -50,9 +51,9 @@ class DeferredHandshakesTest {
     @Test
     void aReadBeforeAnyWriteStartsTheHandshakeOnce() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeRead(fd);
-        handshakes.beforeRead(fd);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeRead(null, fd);
+        handshakes.beforeRead(null, fd);
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         assertEquals(List.of("startHandshake"), kernel.take(), "the write follows the handshake the read started");
         assertEquals(1, stats.readFirstTriggers());
     }
@@ -60,16 +61,16 @@ class DeferredHandshakesTest {
     @Test
     void aReplaySafeFirstWriteRidesInTheSynAndNothingElseIsSent() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         assertNull(handshakes.afterWrite(fd, null));
-        handshakes.beforeRead(fd);
+        handshakes.beforeRead(null, fd);
         assertEquals(List.of(), kernel.take(), "the write carried the SYN; the read has nothing to start");
     }
 
     @Test
     void aReplayUnsafeFirstWriteStartsTheHandshakeBeforeItsBytes() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, ascii("POST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"));
+        handshakes.beforeWrite(null, fd, ascii("POST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"));
         assertEquals(List.of("startHandshake"), kernel.take());
         assertEquals(1, stats.replayUnsafeHeld());
     }
@@ -81,7 +82,7 @@ class DeferredHandshakesTest {
         assertEquals(List.of("startHandshake"), kernel.take(), "sendfile's bytes never ride: the SYN goes alone");
         assertEquals(1, stats.replayUnsafeHeld());
         assertEquals(0, stats.readFirstTriggers());
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         assertEquals(List.of(), kernel.take(), "a later write follows the handshake");
     }
 
@@ -89,18 +90,18 @@ class DeferredHandshakesTest {
     void aGatheringWriteIsJudgedWhole() throws Exception {
         handshakes.track(fd, DESTINATION);
         ByteBuffer[] pipelined = {ascii("GET / HTTP/1.1\r\n\r\n"), ascii("POST / HTTP/1.1\r\n\r\n")};
-        handshakes.beforeWrite(fd, pipelined, 0, 2);
+        handshakes.beforeWrite(null, fd, pipelined, 0, 2);
         assertEquals(List.of("startHandshake"), kernel.take(), "a safe first buffer does not make the write safe");
     }
 
     @Test
     void aSecondWriterWaitsUntilTheWriteInTheSynHasReturned() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, GET.duplicate()); // rides, and holds the claim until afterWrite
+        handshakes.beforeWrite(null, fd, GET.duplicate()); // rides, and holds the claim until afterWrite
         CompletableFuture<Void> post = new CompletableFuture<>();
         Thread writer = new Thread(() -> {
             try {
-                handshakes.beforeWrite(fd, ascii("POST / HTTP/1.1\r\n\r\n"));
+                handshakes.beforeWrite(null, fd, ascii("POST / HTTP/1.1\r\n\r\n"));
                 post.complete(null);
             } catch (Throwable t) {
                 post.completeExceptionally(t);
@@ -118,9 +119,9 @@ class DeferredHandshakesTest {
     @Test
     void aReaderWaitsForAWriterThatIsClaimingTheSyn() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         Future<?> read = threads.submit(() -> {
-            handshakes.beforeRead(fd);
+            handshakes.beforeRead(null, fd);
             return null;
         });
         read.get(10, TimeUnit.SECONDS); // claimed: the read has nothing to start and need not wait
@@ -131,8 +132,8 @@ class DeferredHandshakesTest {
     @Test
     void theReadInterestTimerLeavesTheSynToAWriteThatHoldsIt() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeInterest(fd, SelectionKey.OP_READ);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeInterest(null, fd, SelectionKey.OP_READ);
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         Thread.sleep(DeferredHandshakes.INTEREST_GRACE_MILLIS * 3); // the timer has run by now (not a timing assertion)
         handshakes.afterWrite(fd, null);
         assertEquals(List.of(), kernel.take(), "no zero-length send overtook the write");
@@ -141,21 +142,21 @@ class DeferredHandshakesTest {
     @Test
     void aRefusalBeforeTheHandshakeIsWhatConnectWouldHaveThrownAndStaysSo() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         handshakes.afterWrite(fd, null);
         Throwable first = handshakes.afterRead(fd, 0, new SocketException("Connection refused"));
         assertInstanceOf(ConnectException.class, first);
         assertEquals("Connection refused", first.getMessage());
         Throwable again = handshakes.afterWrite(fd, new SocketException("Broken pipe"));
         assertInstanceOf(ConnectException.class, again);
-        assertThrows(ConnectException.class, () -> handshakes.beforeRead(fd), "a later read fails as well");
+        assertThrows(ConnectException.class, () -> handshakes.beforeRead(null, fd), "a later read fails as well");
         assertEquals(List.of("neverConnected"), kernel.take(), "the kernel was asked once");
     }
 
     @Test
     void anUnreachableHostIsNoRouteToHostException() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeRead(fd);
+        handshakes.beforeRead(null, fd);
         assertInstanceOf(NoRouteToHostException.class, handshakes.afterRead(fd, 0, new SocketException("No route to host")));
     }
 
@@ -163,7 +164,7 @@ class DeferredHandshakesTest {
     @Test
     void aHandshakeTimedOutInMacOsWordsIsTheConnectExceptionConnectWouldHaveThrown() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeRead(fd);
+        handshakes.beforeRead(null, fd);
         Throwable mapped = handshakes.afterRead(fd, 0, new SocketException("Operation timed out"));
         assertInstanceOf(ConnectException.class, mapped);
         assertEquals("Operation timed out", mapped.getMessage());
@@ -172,7 +173,7 @@ class DeferredHandshakesTest {
     @Test
     void aFailureAfterTheHandshakeCompletedPassesThroughUnchanged() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         handshakes.afterWrite(fd, null);
         kernel.neverConnected = false; // the SYN-ACK came: the request was delivered
         SocketException timedOut = new SocketException("Connection timed out");
@@ -183,10 +184,10 @@ class DeferredHandshakesTest {
     @Test
     void aCloseFromAnotherThreadEndsEveryUseOfTheDescriptor() throws Exception {
         handshakes.track(fd, DESTINATION);
-        handshakes.beforeInterest(fd, SelectionKey.OP_READ);
+        handshakes.beforeInterest(null, fd, SelectionKey.OP_READ);
         handshakes.closed(fd);
         Thread.sleep(DeferredHandshakes.INTEREST_GRACE_MILLIS * 3);
-        handshakes.beforeRead(fd);
+        handshakes.beforeRead(null, fd);
         assertNull(handshakes.afterRead(fd, 0, null));
         assertEquals(List.of(), kernel.take(), "neither the timer nor a read touched the closed descriptor");
     }
@@ -195,13 +196,13 @@ class DeferredHandshakesTest {
     void theConnectTimeoutFailsTheSocketAndTheBlockedIoThrowsConnectTimedOut() throws Exception {
         handshakes.track(fd, DESTINATION);
         handshakes.afterTimedConnect(fd, TimeUnit.MILLISECONDS.toNanos(50));
-        handshakes.beforeWrite(fd, GET.duplicate());
+        handshakes.beforeWrite(null, fd, GET.duplicate());
         handshakes.afterWrite(fd, null);
         awaitCall("abortHandshake");
         Throwable woken = handshakes.afterRead(fd, 0, new SocketException("Connection reset"));
         assertInstanceOf(SocketTimeoutException.class, woken);
         assertEquals("Connect timed out", woken.getMessage());
-        assertThrows(SocketTimeoutException.class, () -> handshakes.beforeWrite(fd, GET.duplicate()));
+        assertThrows(SocketTimeoutException.class, () -> handshakes.beforeWrite(null, fd, GET.duplicate()));
     }
 
     @Test
@@ -209,7 +210,7 @@ class DeferredHandshakesTest {
         handshakes.track(fd, DESTINATION);
         handshakes.afterTimedConnect(fd, TimeUnit.MILLISECONDS.toNanos(50));
         kernel.pending = false; // the SYN-ACK will have come before the deadline
-        handshakes.beforeRead(fd);
+        handshakes.beforeRead(null, fd);
         awaitCall("handshakePending"); // the deadline checked the kernel
         Thread.sleep(50);
         assertTrue(!kernel.take().contains("abortHandshake"));
@@ -220,11 +221,12 @@ class DeferredHandshakesTest {
     void shutdownOutputParksUntilTheHandshakeIsDone() throws Exception {
         handshakes.track(fd, DESTINATION);
         int[] parks = {0};
-        handshakes.beforeShutdownOutput(fd, nanos -> {
+        handshakes.parkWith((socket, parked, nanos) -> {
             if (++parks[0] == 3) {
                 kernel.pending = false;
             }
         });
+        handshakes.beforeShutdownOutput(new Object(), fd);
         assertEquals(3, parks[0]);
         assertEquals("startHandshake", kernel.take().get(0));
     }
@@ -232,9 +234,101 @@ class DeferredHandshakesTest {
     @Test
     void aSocketTrackedToLearnItsDestinationNeedsNoGuard() throws Exception {
         handshakes.trackUntilUsed(fd, DESTINATION);
-        handshakes.beforeRead(fd);
+        handshakes.beforeRead(null, fd);
         assertEquals(List.of(), kernel.take());
         assertTrue(handshakes.hasConnected(DESTINATION));
+    }
+
+    @Test
+    void anEmptyWriteDecidesNothingAndTheNextWriteStillRides() throws Exception {
+        handshakes.track(fd, DESTINATION);
+        handshakes.beforeWrite(null, fd, ByteBuffer.allocate(0));
+        handshakes.beforeWrite(null, fd, new byte[4], 2, 0);
+        handshakes.beforeWrite(null, fd, new ByteBuffer[] {ByteBuffer.allocate(0), ByteBuffer.allocate(0)}, 0, 2);
+        handshakes.beforeWrite(null, fd, GET.duplicate());
+        assertEquals(List.of(), kernel.take(), "the GET rode in the SYN: no handshake was started for it");
+        assertEquals(0, stats.replayUnsafeHeld());
+    }
+
+    @Test
+    void readInterestStartsNothingWithoutOpReadOrOnceAWriteClaimedTheSyn() throws Exception {
+        handshakes.track(fd, DESTINATION);
+        handshakes.beforeInterest(null, fd, SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
+        handshakes.beforeWrite(null, fd, GET.duplicate());
+        handshakes.afterWrite(fd, null);
+        handshakes.beforeInterest(null, fd, SelectionKey.OP_READ);
+        Thread.sleep(DeferredHandshakes.INTEREST_GRACE_MILLIS * 3); // a timer would have run by now (not a timing assertion)
+        assertEquals(List.of(), kernel.take());
+    }
+
+    @Test
+    void theSynDataProofCountsAnAcknowledgementOrAFallback() throws Exception {
+        stats.wantProof();
+        FileDescriptor other = new FileDescriptor();
+        for (FileDescriptor socket : List.of(fd, other)) {
+            kernel.synDataAcked = socket == fd;
+            handshakes.track(socket, DESTINATION);
+            handshakes.beforeWrite(null, socket, GET.duplicate());
+            handshakes.afterWrite(socket, null);
+            assertNull(handshakes.afterRead(socket, 12, null)); // the response: the handshake is done
+            assertFalse(handshakes.isTracked(socket));
+        }
+        assertEquals(1, stats.synDataAcked());
+        assertEquals(1, stats.fallbacks());
+    }
+
+    @Test
+    void aDeadlineThePlatformCannotEnforceLeavesTheSocketToItsHandshake() throws Exception {
+        kernel.abortable = false;
+        handshakes.track(fd, DESTINATION);
+        handshakes.afterTimedConnect(fd, TimeUnit.MILLISECONDS.toNanos(20));
+        handshakes.beforeRead(null, fd);
+        awaitCall("abortHandshake");
+        kernel.pending = false; // the SYN-ACK, late
+        assertNull(handshakes.afterRead(fd, 3, null), "no timeout thrown for a handshake that was never ended");
+    }
+
+    @Test
+    void aTimeoutIsKeptOnlyForADeferredSocketAndOnlyWhenPositive() throws Exception {
+        handshakes.trackUntilUsed(fd, DESTINATION);
+        handshakes.afterTimedConnect(fd, TimeUnit.MILLISECONDS.toNanos(1));
+        FileDescriptor zero = new FileDescriptor();
+        handshakes.track(zero, DESTINATION);
+        handshakes.afterTimedConnect(zero, 0);
+        handshakes.beforeRead(null, zero);
+        Thread.sleep(50);
+        assertEquals(List.of("startHandshake"), kernel.take(), "no deadline was started");
+    }
+
+    @Test
+    void whatIsNotAnIoFailureOrIsAConnectFailureAlreadyPassesUnchanged() {
+        handshakes.track(fd, DESTINATION);
+        IllegalStateException bug = new IllegalStateException("not I/O");
+        assertSame(bug, handshakes.afterRead(fd, 0, bug));
+        java.net.ConnectException refused = new java.net.ConnectException("Connection refused");
+        assertSame(refused, handshakes.afterWrite(fd, refused));
+        SocketException elsewhere = new SocketException("Connection refused");
+        assertSame(elsewhere, handshakes.afterWrite(new FileDescriptor(), elsewhere), "an untracked socket's own");
+    }
+
+    @Test
+    void closingForgetsTheSocketAndRecordsItsOutcome() {
+        handshakes.track(fd, DESTINATION);
+        handshakes.closed(fd);
+        assertFalse(handshakes.isTracked(fd));
+        handshakes.closed(fd); // twice, as a close racing the Cleaner may
+        assertEquals(List.of(), kernel.take(), "an unobserved outcome asks the kernel nothing");
+    }
+
+    @Test
+    void atTheBoundClosedDescriptorsAreDroppedToMakeRoom() {
+        for (int i = 0; i < DeferredHandshakes.MAX_TRACKED; i++) {
+            handshakes.track(new FileDescriptor(), DESTINATION); // never opened: not valid(), as a closed one
+        }
+        handshakes.track(FileDescriptor.in, DESTINATION);
+        assertTrue(handshakes.hasRoom());
+        assertTrue(handshakes.isTracked(FileDescriptor.in), "a valid descriptor stays tracked");
+        assertFalse(handshakes.isTracked(fd));
     }
 
     private void awaitCall(String call) throws InterruptedException {

@@ -77,7 +77,7 @@ class FastOpenSocketsTest {
         kernel.pending = true;
         assertEquals(-2, sockets.afterConnect(second, HOST, 443, 1));
         assertEquals(0, sockets.stats().deferred(), "not learned before the first socket was used");
-        sockets.handshakes().beforeWrite(fd, java.nio.ByteBuffer.wrap(new byte[] {1}));
+        sockets.beforeWrite(null, fd, java.nio.ByteBuffer.wrap(new byte[] {1}));
         FileDescriptor third = new FileDescriptor();
         sockets.afterConnect(third, HOST, 443, 1);
         assertEquals(1, sockets.stats().deferred());
@@ -120,7 +120,7 @@ class FastOpenSocketsTest {
         assertEquals(Integer.valueOf(-2), sockets.beforeConnect(fd, HOST, 443));
         assertEquals(List.of("isStream", "enableClient", "connectInPlace", "handshakePending"), kernel.take());
         assertEquals(1, sockets.stats().deferred(), "tracked for the read-first trigger without an afterConnect");
-        assertEquals(true, sockets.handshakes().isTracked(fd));
+        assertEquals(true, sockets.isTracked(fd));
     }
 
     @Test
@@ -187,14 +187,14 @@ class FastOpenSocketsTest {
         FileDescriptor first = new FileDescriptor();
         sockets.beforeConnect(first, HOST, 3306);
         sockets.afterConnect(first, HOST, 3306, 1);
-        sockets.handshakes().beforeRead(first);
-        sockets.handshakes().afterRead(first, 78, null); // the server's greeting, before any write
+        sockets.beforeRead(null, first);
+        sockets.afterRead(first, 78, null); // the server's greeting, before any write
 
         FileDescriptor second = new FileDescriptor();
         sockets.beforeConnect(second, HOST, 3306);
         sockets.afterConnect(second, HOST, 3306, 1);
         kernel.calls.clear();
-        sockets.handshakes().beforeInterest(second, SelectionKey.OP_READ);
+        sockets.beforeInterest(null, second, SelectionKey.OP_READ);
         assertEquals(List.of("startHandshake"), kernel.calls);
     }
 }

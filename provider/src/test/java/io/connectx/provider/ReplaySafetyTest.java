@@ -137,6 +137,39 @@ class ReplaySafetyTest {
     }
 
     @Test
+    void aRecordLargerThanTlsAllowsOrOfAnotherMajorVersionIsHeld() {
+        assertTrue(ReplaySafety.isReplaySafe(ByteBuffer.wrap(clientHello((1 << 14) - 4))), "the largest fragment");
+        assertFalse(ReplaySafety.isReplaySafe(ByteBuffer.wrap(clientHello((1 << 14) - 3))), "one byte over 2^14");
+        byte[] major = clientHello(100);
+        major[1] = 2;
+        assertFalse(ReplaySafety.isReplaySafe(ByteBuffer.wrap(major)));
+        byte[] tls13Framing = clientHello(100);
+        tls13Framing[2] = 4;
+        assertTrue(ReplaySafety.isReplaySafe(ByteBuffer.wrap(tls13Framing)), "legacy_record_version 3.4 is still a record");
+    }
+
+    @Test
+    void severalClientHellosInOneGatheringWriteAreHeld() {
+        byte[] hello = clientHello(120);
+        ByteBuffer[] two = {ByteBuffer.wrap(hello), ByteBuffer.wrap(hello)};
+        assertFalse(ReplaySafety.isReplaySafe(two, 0, 2));
+        assertTrue(ReplaySafety.isReplaySafe(two, 1, 1), "offset and length bound the write");
+    }
+
+    @Test
+    void aGatheringWriteSkipsItsEmptyAndSpentBuffers() {
+        byte[] hello = clientHello(64);
+        ByteBuffer spent = ByteBuffer.wrap(hello);
+        spent.position(spent.limit()); // written already by an earlier partial write
+        ByteBuffer[] parts = {ByteBuffer.wrap(new byte[] {9}), spent, ByteBuffer.wrap(hello, 0, 1), ByteBuffer.allocate(0),
+            ByteBuffer.allocateDirect(hello.length - 1).put(hello, 1, hello.length - 1).flip()};
+        assertTrue(ReplaySafety.isReplaySafe(parts, 1, 4), "a heap and a direct buffer, around an empty one");
+        assertFalse(ReplaySafety.isReplaySafe(parts, 0, 5), "the byte before the record is part of the write");
+        ByteBuffer[] getSplit = buffers("GE", "", "T / HTTP/1.1\r\nHost: a\r", "\n\r\n");
+        assertTrue(ReplaySafety.isReplaySafe(getSplit, 0, 4), "a request split at every awkward place");
+    }
+
+    @Test
     void thePoliciesOtherThanAutoDoNotLook() {
         ByteBuffer post = ByteBuffer.wrap("POST / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertTrue(FirstWritePolicy.ALWAYS.allowsInSyn(post));

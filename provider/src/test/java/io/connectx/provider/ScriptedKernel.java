@@ -19,6 +19,10 @@ class ScriptedKernel implements FastOpen {
     volatile boolean pending = true;
     /** Whether the SYN was never acknowledged. */
     volatile boolean neverConnected = true;
+    /** What TCP_INFO says of the SYN's data. */
+    volatile boolean synDataAcked = true;
+    /** Whether the platform can end a pending handshake (Linux's shutdown, Darwin's disconnectx). */
+    volatile boolean abortable = true;
 
     @Override
     public Integer connectInPlace(int fd, InetAddress address, int port) throws IOException {
@@ -55,7 +59,7 @@ class ScriptedKernel implements FastOpen {
     @Override
     public boolean synData(int fd) {
         calls.add("synData");
-        return true;
+        return synDataAcked;
     }
 
     @Override
@@ -72,8 +76,10 @@ class ScriptedKernel implements FastOpen {
     @Override
     public boolean abortHandshake(int fd) {
         calls.add("abortHandshake");
-        pending = false;
-        return true;
+        if (abortable) {
+            pending = false;
+        }
+        return abortable;
     }
 
     @Override

@@ -33,6 +33,12 @@ class XnuDeferredHandshakesTest {
     private final FastOpenSockets sockets = new FastOpenSockets(kernel, DestinationPolicy.parse("127.0.0.0/8:*"), FirstWritePolicy.AUTO,
             ListenPolicy.none(), 16);
     private final DeferredHandshakes handshakes = sockets.handshakes();
+    /** Stands for the JDK socket whose park a write waits on: the kernel model's park. */
+    private static final Object JDK_SOCKET = new Object();
+
+    {
+        sockets.parkWith((socket, fd, nanos) -> kernel.park(nanos));
+    }
 
     /** A connect to a destination this JVM has seen connect: connectx returns at once, the JDK is told "in progress". */
     private void connect() throws IOException {
@@ -43,7 +49,7 @@ class XnuDeferredHandshakesTest {
 
     /** The JDK's write through the hooks: beforeWrite, write(2) on the xnu kernel, afterWrite. */
     private void write(String data) throws IOException {
-        handshakes.beforeWrite(FD, ByteBuffer.wrap(kernel.bytes(data)), kernel::park);
+        sockets.beforeWrite(JDK_SOCKET, FD, ByteBuffer.wrap(kernel.bytes(data)));
         IOException thrown = null;
         try {
             kernel.write(data);
@@ -91,21 +97,21 @@ class XnuDeferredHandshakesTest {
         kernel.synAckAfterWaits = -1;
         connect();
         handshakes.afterTimedConnect(FD, TimeUnit.MILLISECONDS.toNanos(50));
-        handshakes.beforeRead(FD);
+        handshakes.beforeRead(null, FD);
         assertEquals(List.of("SYN"), kernel.wire, "the read started the connect, and the deadline");
         long n = kernel.blockingRead(TimeUnit.SECONDS.toMillis(10));
         assertEquals(XnuKernel.State.ABORTED, kernel.state, "the timer ended the handshake");
         Throwable thrown = handshakes.afterRead(FD, n, null);
         assertInstanceOf(SocketTimeoutException.class, thrown, "not the end of stream");
         assertEquals("Connect timed out", thrown.getMessage());
-        assertThrows(SocketTimeoutException.class, () -> handshakes.beforeRead(FD), "and again, as the plain connect failed once");
+        assertThrows(SocketTimeoutException.class, () -> handshakes.beforeRead(null, FD), "and again, as the plain connect failed once");
     }
 
     @Test
     void aRefusalSeenByAReadIsTheConnectExceptionConnectWouldHaveThrown() throws Exception {
         kernel.synAckAfterWaits = -1;
         connect();
-        handshakes.beforeRead(FD);
+        handshakes.beforeRead(null, FD);
         kernel.refuse();
         IOException e = assertThrows(IOException.class, () -> kernel.blockingRead(1000));
         assertInstanceOf(ConnectException.class, handshakes.afterRead(FD, 0, e));
@@ -122,7 +128,7 @@ class XnuDeferredHandshakesTest {
     @Test
     void aWriteBehindARidingWriteWaitsForTheClaimThenForEstablishment() throws Exception {
         connect();
-        handshakes.beforeWrite(FD, ByteBuffer.wrap(kernel.bytes(GET)), kernel::park); // rides, holding the claim
+        sockets.beforeWrite(JDK_SOCKET, FD, ByteBuffer.wrap(kernel.bytes(GET))); // rides, holding the claim
         Throwable[] second = new Throwable[1];
         Thread behind = new Thread(() -> {
             try {
@@ -155,7 +161,7 @@ class XnuDeferredHandshakesTest {
     @Test
     void aWriteAfterAReadStartedTheConnectWaitsForEstablishment() throws Exception {
         connect();
-        handshakes.beforeRead(FD);
+        handshakes.beforeRead(null, FD);
         assertEquals(XnuKernel.State.CONNECTING, kernel.state, "a read starts the connect (soreceive, pru_preconnect)");
         write(GET);
         assertEquals(List.of("SYN", GET), kernel.wire);
@@ -172,7 +178,7 @@ class XnuDeferredHandshakesTest {
     @Test
     void aWriteAfterTheReadInterestGraceStartedTheConnectWaitsForEstablishment() throws Exception {
         connect();
-        handshakes.beforeInterest(FD, SelectionKey.OP_READ);
+        handshakes.beforeInterest(null, FD, SelectionKey.OP_READ);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (kernel.state == XnuKernel.State.PRECONNECT && System.nanoTime() < end) {
             Thread.sleep(10);
@@ -185,7 +191,7 @@ class XnuDeferredHandshakesTest {
     @Test
     void aShutdownOutputBeforeAnyWriteWaitsForEstablishment() throws Exception {
         connect();
-        handshakes.beforeShutdownOutput(FD, kernel::park);
+        sockets.beforeShutdownOutput(JDK_SOCKET, FD);
         assertEquals(XnuKernel.State.ESTABLISHED, kernel.state);
     }
 
@@ -213,7 +219,7 @@ class XnuDeferredHandshakesTest {
     void aRefusedHandshakeIsReportedAsConnectWouldHave() throws Exception {
         kernel.synAckAfterWaits = -1;
         connect();
-        handshakes.beforeRead(FD);
+        handshakes.beforeRead(null, FD);
         kernel.refuse();
         IOException e = assertThrows(IOException.class, () -> write(GET));
         assertInstanceOf(ConnectException.class, e);

@@ -2,10 +2,10 @@ package io.connectx.sys.darwin;
 
 /**
  * Darwin (macOS) constants for connectx(2) and Fast Open. Darwin numbers differ from Linux almost
- * everywhere (AF_INET6 is 30, not 10; SOL_SOCKET is 0xffff; EOPNOTSUPP is 102), so none of these may be
- * taken from {@link io.connectx.sys.LinuxSocketOptions} or {@link io.connectx.sys.Errno}.
+ * everywhere (AF_INET6 is 30, not 10; SOL_SOCKET is 0xffff), so none of these may be taken from
+ * {@link io.connectx.sys.LinuxSocketOptions}; errnos are {@link io.connectx.sys.Errno#darwin()}.
  * Sources, each cited below: xnu {@code bsd/sys/socket.h} (apple-oss-distributions/xnu; darlinghq/darling
- * keeps a copy as {@code platform-include/sys/socket.h}), {@code bsd/sys/errno.h}, {@code bsd/netinet/in.h},
+ * keeps a copy as {@code platform-include/sys/socket.h}), {@code bsd/netinet/in.h},
  * {@code bsd/netinet/tcp.h} and {@code bsd/netinet/tcp_fsm.h}.
  */
 public final class DarwinConstants {
@@ -30,6 +30,8 @@ public final class DarwinConstants {
     public static final int SO_SNDTIMEO = 0x1005;
     public static final int SO_ERROR = 0x1007;
     public static final int SO_TYPE = 0x1008;
+    /** bsd/sys/socket.h: {@code #define MSG_PEEK 0x2}. */
+    public static final int MSG_PEEK = 0x2;
     /** bsd/sys/socket.h: {@code #define MSG_DONTWAIT 0x80}. */
     public static final int MSG_DONTWAIT = 0x80;
 
@@ -47,30 +49,6 @@ public final class DarwinConstants {
     public static final int TCP_CONNECTION_INFO = 0x106;
     /** bsd/netinet/tcp_fsm.h: TCPS_SYN_SENT. */
     public static final int TCPS_SYN_SENT = 2;
-
-    /** bsd/sys/errno.h. */
-    public static final int EINTR = 4;
-    public static final int EBADF = 9;
-    public static final int EFAULT = 14;
-    public static final int EINVAL = 22;
-    public static final int EPIPE = 32;
-    public static final int EINPROGRESS = 36;
-    public static final int EALREADY = 37;
-    public static final int EMSGSIZE = 40;
-    public static final int ENOPROTOOPT = 42;
-    public static final int EAFNOSUPPORT = 47;
-    public static final int EADDRINUSE = 48;
-    public static final int EADDRNOTAVAIL = 49;
-    public static final int ENETDOWN = 50;
-    public static final int ENETUNREACH = 51;
-    public static final int ENOBUFS = 55;
-    public static final int EISCONN = 56;
-    public static final int ENOTCONN = 57;
-    public static final int ETIMEDOUT = 60;
-    public static final int ECONNREFUSED = 61;
-    public static final int EHOSTUNREACH = 65;
-    /** Darwin's socket EOPNOTSUPP is 102; 45 is ENOTSUP, a different errno there. */
-    public static final int EOPNOTSUPP = 102;
 
     private DarwinConstants() {
     }

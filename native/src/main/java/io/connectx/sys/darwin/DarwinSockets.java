@@ -108,12 +108,67 @@ public final class DarwinSockets {
 
     /** As above, with the sockaddrs already encoded (an IPv4 destination of an AF_INET6 socket is v4-mapped). */
     public static long connectx(int fd, int srcif, byte[] src, byte[] dst, int flags, ByteBuffer... iov) {
+        return connectx(fd, srcif, src, dst, flags, new long[1], iov);
+    }
+
+    /**
+     * As above, the bytes enqueued also copied into {@code len[0]}, where they stay when connectx fails as well
+     * (connectx_nocancel copies len out before it returns an error).
+     */
+    public static long connectx(int fd, int srcif, byte[] src, byte[] dst, int flags, long[] len, ByteBuffer... iov) {
         SaEndpoints endpoints = SaEndpoints.of(srcif, src, dst);
         IoVec first = IoVec.of(iov);
         int count = first == null ? 0 : iov.length;
-        long[] len = {0};
+        len[0] = 0;
         connectx(fd, endpoints, DarwinConstants.SAE_ASSOCID_ANY, flags, first, count, count > 0 ? len : null, null);
         return len[0];
+    }
+
+    /**
+     * Starts a resumable connect (CONNECT_RESUME_ON_READ_WRITE) without data: a read starts it on Darwin
+     * (soreceive calls pru_preconnect), and a non-blocking peek neither blocks nor consumes. On a socket past
+     * its handshake it does nothing.
+     */
+    public static void startHandshake(int fd) {
+        try {
+            recv(fd, new byte[1], 1, DarwinConstants.MSG_PEEK | DarwinConstants.MSG_DONTWAIT);
+        } catch (LastErrorException e) {
+            // EWOULDBLOCK is the expected answer; a failed handshake is reported by SO_ERROR and the next I/O.
+        }
+    }
+
+    /**
+     * Gives up a handshake not yet established: disconnectx(fd, SAE_ASSOCID_ANY, SAE_CONNID_ANY), the man
+     * page's counterpart of connectx. bsd/netinet/tcp_usrreq.c tcp_usr_disconnectx calls tcp_usr_disconnect,
+     * whose tcp_disconnect closes such a connection at once (tcp_close, no segment sent), and tcp_close's
+     * soisdisconnected wakes every thread blocked on the socket. xnu sets no so_error there: a blocked read
+     * wakes to end of stream, a write to EPIPE. Never blocks.
+     */
+    public static void abortHandshake(int fd) {
+        try {
+            disconnectx(fd, DarwinConstants.SAE_ASSOCID_ANY, DarwinConstants.SAE_CONNID_ANY);
+        } catch (LastErrorException e) {
+            // The socket ended already (ENOTCONN, EINVAL without a pcb): its own outcome stands.
+        }
+    }
+
+    /** True for a TCP (SOCK_STREAM) socket; false for UDP and anything else. */
+    public static boolean isStream(int fd) {
+        return intOption(fd, DarwinConstants.SOL_SOCKET, DarwinConstants.SO_TYPE) == DarwinConstants.SOCK_STREAM;
+    }
+
+    /**
+     * The local port of an inet socket, or -1 for any other family. BSD's sockaddr starts with sa_len, then
+     * sa_family (one byte each), then the port in network order.
+     */
+    public static int localInetPort(int fd) {
+        byte[] addr = new byte[128];
+        getsockname(fd, addr, new int[] {addr.length});
+        int family = addr[1] & 0xff;
+        if (family != DarwinConstants.AF_INET && family != DarwinConstants.AF_INET6) {
+            return -1;
+        }
+        return (addr[2] & 0xff) << 8 | (addr[3] & 0xff);
     }
 
     /** The family of the socket's own address (sa_family, the byte after sa_len): AF_INET or AF_INET6. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import io.connectx.sys.Errno;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -109,12 +110,12 @@ class DarwinLayoutTest {
         assertEquals(30, DarwinConstants.AF_INET6);
         assertEquals(0xffff, DarwinConstants.SOL_SOCKET);
         int[][] errnos = {
-            {DarwinConstants.EINTR, 4}, {DarwinConstants.EBADF, 9}, {DarwinConstants.EFAULT, 14},
-            {DarwinConstants.EINVAL, 22}, {DarwinConstants.EINPROGRESS, 36}, {DarwinConstants.EALREADY, 37},
-            {DarwinConstants.EMSGSIZE, 40}, {DarwinConstants.EAFNOSUPPORT, 47}, {DarwinConstants.EADDRINUSE, 48},
-            {DarwinConstants.EADDRNOTAVAIL, 49}, {DarwinConstants.ENETDOWN, 50}, {DarwinConstants.ENETUNREACH, 51},
-            {DarwinConstants.ENOBUFS, 55}, {DarwinConstants.EISCONN, 56}, {DarwinConstants.ETIMEDOUT, 60},
-            {DarwinConstants.ECONNREFUSED, 61}, {DarwinConstants.EHOSTUNREACH, 65}, {DarwinConstants.EOPNOTSUPP, 102},
+            {Errno.EINTR.darwin(), 4}, {Errno.EBADF.darwin(), 9}, {Errno.EFAULT.darwin(), 14},
+            {Errno.EINVAL.darwin(), 22}, {Errno.EINPROGRESS.darwin(), 36}, {Errno.EALREADY.darwin(), 37},
+            {Errno.EMSGSIZE.darwin(), 40}, {Errno.EAFNOSUPPORT.darwin(), 47}, {Errno.EADDRINUSE.darwin(), 48},
+            {Errno.EADDRNOTAVAIL.darwin(), 49}, {Errno.ENETDOWN.darwin(), 50}, {Errno.ENETUNREACH.darwin(), 51},
+            {Errno.ENOBUFS.darwin(), 55}, {Errno.EISCONN.darwin(), 56}, {Errno.ETIMEDOUT.darwin(), 60},
+            {Errno.ECONNREFUSED.darwin(), 61}, {Errno.EHOSTUNREACH.darwin(), 65}, {Errno.EOPNOTSUPP.darwin(), 102},
         };
         for (int[] pair : errnos) {
             assertEquals(pair[1], pair[0]);

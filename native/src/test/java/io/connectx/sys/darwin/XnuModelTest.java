@@ -1,6 +1,7 @@
 package io.connectx.sys.darwin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import io.connectx.sys.Errno;
 import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.KernelFastOpen;
 import io.connectx.sys.LinuxSocketOptions;
@@ -17,6 +19,7 @@ import io.connectx.sys.TcpInfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.function.Executable;
 class XnuModelTest {
     private static final int RESUME_IDEMPOTENT = DarwinConstants.CONNECT_RESUME_ON_READ_WRITE
             | DarwinConstants.CONNECT_DATA_IDEMPOTENT;
-    private static final int MSG_PEEK = 0x2;
+    private static final int MSG_PEEK = DarwinConstants.MSG_PEEK;
     private static final int TCPS_ESTABLISHED = 4;
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
 
@@ -67,6 +70,33 @@ class XnuModelTest {
         }
     }
 
+    /** The typed operations the Darwin path uses, as LinuxSockets gives Linux's: the same set on both platforms. */
+    @Test
+    void typedOperationsStartAndAbortAHandshakeAndReadTheSocket() throws Exception {
+        try (ServerSocketChannel server = fastOpenListener()) {
+            warmCookie(server);
+            server.configureBlocking(false);
+            try (SocketChannel client = SocketChannel.open(); DatagramChannel udp = DatagramChannel.open()) {
+                int fd = FileDescriptors.of(client);
+                assertTrue(DarwinSockets.isStream(fd));
+                assertFalse(DarwinSockets.isStream(FileDescriptors.of(udp)));
+                assertEquals(0, connectx(fd, address(server), RESUME_IDEMPOTENT));
+                assertTrue(DarwinSockets.localInetPort(fd) > 0, "bound by connectx");
+                DarwinSockets.startHandshake(fd); // never blocks: a peek
+                try (SocketChannel accepted = acceptWithin(server, 5_000)) {
+                    assertNotNull(accepted, "the peek sent the SYN");
+                }
+            }
+            try (SocketChannel deferred = SocketChannel.open()) {
+                int fd = FileDescriptors.of(deferred);
+                connectx(fd, address(server), RESUME_IDEMPOTENT);
+                DarwinSockets.abortHandshake(fd);
+                DarwinSockets.abortHandshake(fd); // a second time: the socket ended already, nothing thrown
+                assertNull(server.accept(), "disconnectx closed it before any SYN");
+            }
+        }
+    }
+
     @Test
     void theFirstWriteSendsTheSynAndLaterWritesFailWithEnotconnUntilEstablished() throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(LOOPBACK, 1);
@@ -80,7 +110,7 @@ class XnuModelTest {
                 } catch (LastErrorException e) {
                     assertEquals(35, e.getErrorCode(), "without a cookie the SYN goes alone and the data waits");
                 }
-                assertErrno(DarwinConstants.ENOTCONN, () -> DarwinSockets.send(fd, x, 1, DarwinConstants.MSG_DONTWAIT));
+                assertErrno(Errno.ENOTCONN.darwin(), () -> DarwinSockets.send(fd, x, 1, DarwinConstants.MSG_DONTWAIT));
             }
         }
     }
@@ -93,7 +123,7 @@ class XnuModelTest {
                 int fd = FileDescriptors.of(client);
                 connectx(fd, address(server), RESUME_IDEMPOTENT);
                 assertErrno(35, () -> DarwinSockets.recv(fd, new byte[1], 1, MSG_PEEK | DarwinConstants.MSG_DONTWAIT));
-                assertErrno(DarwinConstants.ENOTCONN, () -> DarwinSockets.send(fd, new byte[1], 1, 0));
+                assertErrno(Errno.ENOTCONN.darwin(), () -> DarwinSockets.send(fd, new byte[1], 1, 0));
                 assertEquals(DarwinConstants.TCPS_SYN_SENT, TcpConnectionInfo.of(fd).state());
             }
         }
@@ -121,7 +151,7 @@ class XnuModelTest {
             long[] len = {99};
             LastErrorException e = assertThrows(LastErrorException.class, () -> DarwinSockets.connectx(fd,
                     endpoints(new InetSocketAddress("127.0.0.1", closedPort)), 0, 0, iov("GET"), 1, len, null));
-            assertEquals(DarwinConstants.ECONNREFUSED, e.getErrorCode());
+            assertEquals(Errno.ECONNREFUSED.darwin(), e.getErrorCode());
             assertEquals(0, len[0], "connectx_nocancel copies bytes_written out after connectitx failed");
         }
     }
@@ -133,19 +163,19 @@ class XnuModelTest {
                 SocketChannel fresh = SocketChannel.open()) {
             int fd = FileDescriptors.of(connected);
             SaEndpoints to = endpoints((InetSocketAddress) server.getLocalAddress());
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.connectx(fd, null, 0, 0, null, 0, null, null));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.connectx(fd, null, 0, 0, null, 0, null, null));
             SaEndpoints noDestination = new SaEndpoints();
             noDestination.write();
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.connectx(fd, noDestination, 0, 0, null, 0, null, null));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.connectx(fd, noDestination, 0, 0, null, 0, null, null));
             // The iov is checked before connectitx: a connected socket with a bad iov is EINVAL, not EISCONN.
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.connectx(fd, to, 0, 0, iov("x"), 1, null, null));
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.connectx(fd, to, 0, 0, iov("x"), 0, new long[1], null));
-            assertErrno(DarwinConstants.EISCONN, () -> DarwinSockets.connectx(fd, to, 0, 0, null, 0, null, null));
-            assertErrno(DarwinConstants.EOPNOTSUPP, () -> DarwinSockets.connectx(FileDescriptors.of(server), to, 0, 0, null,
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.connectx(fd, to, 0, 0, iov("x"), 1, null, null));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.connectx(fd, to, 0, 0, iov("x"), 0, new long[1], null));
+            assertErrno(Errno.EISCONN.darwin(), () -> DarwinSockets.connectx(fd, to, 0, 0, null, 0, null, null));
+            assertErrno(Errno.EOPNOTSUPP.darwin(), () -> DarwinSockets.connectx(FileDescriptors.of(server), to, 0, 0, null,
                     0, null, null));
             byte[] linuxLayout = new byte[16];
             linuxLayout[0] = 2; // Linux's sa_family AF_INET, where Darwin has sa_len
-            assertErrno(DarwinConstants.EAFNOSUPPORT, () -> DarwinSockets.connectx(FileDescriptors.of(fresh),
+            assertErrno(Errno.EAFNOSUPPORT.darwin(), () -> DarwinSockets.connectx(FileDescriptors.of(fresh),
                     SaEndpoints.of(0, null, linuxLayout), 0, 0, null, 0, null, null));
         }
     }
@@ -157,8 +187,8 @@ class XnuModelTest {
                 SocketChannel client = SocketChannel.open()) {
             client.configureBlocking(false);
             int fd = FileDescriptors.of(client);
-            assertErrno(DarwinConstants.EINPROGRESS, () -> connectx(fd, address(server), 0));
-            assertErrno(DarwinConstants.EALREADY, () -> connectx(fd, address(server), 0));
+            assertErrno(Errno.EINPROGRESS.darwin(), () -> connectx(fd, address(server), 0));
+            assertErrno(Errno.EALREADY.darwin(), () -> connectx(fd, address(server), 0));
         }
     }
 
@@ -167,11 +197,11 @@ class XnuModelTest {
         try (SocketChannel client = SocketChannel.open()) {
             int fd = FileDescriptors.of(client);
             // Linux's numbers where Darwin's belong: SOL_SOCKET 1 / SO_TYPE 3, MSG_NOSIGNAL 0x4000, POLLRDHUP 0x2000.
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.intOption(fd, 1, 3));
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.setIntOption(fd, 1, 2, 1));
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.recv(fd, new byte[1], 1, 0x4000));
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.poll(new int[] {fd, 0x2000}, 1, 0));
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.connectx(fd, 0, null,
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.intOption(fd, 1, 3));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.setIntOption(fd, 1, 2, 1));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.recv(fd, new byte[1], 1, 0x4000));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.poll(new int[] {fd, 0x2000}, 1, 0));
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.connectx(fd, 0, null,
                     new InetSocketAddress("127.0.0.1", 9), 0x8));
             assertEquals(DarwinConstants.SOCK_STREAM, DarwinSockets.intOption(fd, DarwinConstants.SOL_SOCKET,
                     DarwinConstants.SO_TYPE));
@@ -196,7 +226,7 @@ class XnuModelTest {
     void tcpFastOpenIsForListenersOnlyAndMapsToLinuxsOption() throws Exception {
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(LOOPBACK);
                 SocketChannel client = SocketChannel.open()) {
-            assertErrno(DarwinConstants.EINVAL, () -> DarwinSockets.setIntOption(FileDescriptors.of(client),
+            assertErrno(Errno.EINVAL.darwin(), () -> DarwinSockets.setIntOption(FileDescriptors.of(client),
                     DarwinConstants.IPPROTO_TCP, DarwinConstants.TCP_FASTOPEN, 1));
             int fd = FileDescriptors.of(listener);
             DarwinSockets.setIntOption(fd, DarwinConstants.IPPROTO_TCP, DarwinConstants.TCP_FASTOPEN, 1);

@@ -1,4 +1,4 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
 import java.io.FileDescriptor;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.connectx.agent;
+package io.connectx.agent.cli;
 
 import java.lang.instrument.Instrumentation;
 
@@ -7,13 +7,13 @@ import java.lang.instrument.Instrumentation;
  * (its {@code Launcher-Agent-Class}, {@code io.connectx.entry.LauncherEntry}), which {@code doctor} uses to
  * run the agent's real logic in its own JVM. Null under {@code -javaagent}.
  */
-final class LauncherAgent {
+public final class LauncherAgent {
     private static volatile Instrumentation instrumentation;
 
     private LauncherAgent() {
     }
 
-    static void set(Instrumentation inst) {
+    public static void set(Instrumentation inst) {
         instrumentation = inst;
     }
 

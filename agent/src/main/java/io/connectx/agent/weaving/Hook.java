@@ -1,4 +1,4 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
 import static net.bytebuddy.jar.asm.Opcodes.ACONST_NULL;
 import static net.bytebuddy.jar.asm.Opcodes.CHECKCAST;
@@ -11,7 +11,6 @@ import static net.bytebuddy.jar.asm.Opcodes.I2L;
 import static net.bytebuddy.jar.asm.Opcodes.IFEQ;
 import static net.bytebuddy.jar.asm.Opcodes.INSTANCEOF;
 import static net.bytebuddy.jar.asm.Opcodes.INTEGER;
-import static net.bytebuddy.jar.asm.Opcodes.INVOKESTATIC;
 import static net.bytebuddy.jar.asm.Opcodes.INVOKEVIRTUAL;
 import static net.bytebuddy.jar.asm.Opcodes.IRETURN;
 import static net.bytebuddy.jar.asm.Opcodes.LCONST_0;
@@ -20,29 +19,23 @@ import static net.bytebuddy.jar.asm.Opcodes.POP;
 import static net.bytebuddy.jar.asm.Opcodes.POP2;
 import static net.bytebuddy.jar.asm.Opcodes.SWAP;
 
+import io.connectx.agent.BootstrapBridgeInjector;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * What is woven into one JDK method: a call into {@code SocketHookBridge} on entry, on return, and (for
- * the hooks that may replace what a read or write throws) when the method throws. Each is a bare call with
- * its arguments; which faults are swallowed and which reach the application is the bridge's business.
- * <ul>
- * <li>{@link #enter}: nothing on the operand stack, the parameters untouched.</li>
- * <li>{@link #returned}: the return value (if any) on the stack; it must be left there.</li>
- * <li>{@link #thrown}: the Throwable on the stack, to consume; if the bridge returns instead of throwing,
- * the method returns its type's default value.</li>
- * </ul>
+ * The socket hooks: what is woven into the JDK's socket classes (calls into {@code SocketHookBridge}) and into
+ * Netty's epoll transport (calls into {@code NettySocketBridge}). The writes share their exits ({@link Exit}).
  */
-enum Hook {
+enum Hook implements MethodHook {
     /**
      * {@code Net.connect(family, fd, remote, port)}: may answer for the JDK, or ask for the result and
      * replace it (a deferred socket is reported in progress).
      */
     CONNECT(true) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             MethodVisitor out = m.out();
             m.loadArgument(1);
             m.loadArgument(2);
@@ -64,7 +57,7 @@ enum Hook {
         }
 
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             MethodVisitor out = m.out();
             Label done = new Label();
             m.loadFlag();
@@ -83,7 +76,7 @@ enum Hook {
      */
     ASYNC_CONNECT(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadFd();
             m.callBridge("asyncConnect", "(Ljava/io/FileDescriptor;)V");
         }
@@ -91,50 +84,50 @@ enum Hook {
     /** {@code SocketChannelImpl.connect(SocketAddress)}: counted. */
     COUNT_CONNECT(false) {
         @Override
-        void enter(HookedMethod m) {
-            m.callBridge("tcpConnect", "()V");
+        public void enter(HookedMethod m) {
+            countConnect(m);
         }
     },
     /** {@code NioSocketImpl.connect(SocketAddress, int millis)}: counted, and its timeout kept. */
     TIMED_CONNECT_MILLIS(false) {
         @Override
-        void enter(HookedMethod m) {
-            m.callBridge("tcpConnect", "()V");
+        public void enter(HookedMethod m) {
+            countConnect(m);
         }
 
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             m.loadFd();
             m.loadArgument(1);
             m.out().visitInsn(I2L);
             m.out().visitLdcInsn(1_000_000L);
             m.out().visitInsn(LMUL);
-            m.callBridge("afterTimedConnect", "(Ljava/io/FileDescriptor;J)V");
+            keepTimeout(m);
         }
     },
     /** {@code SocketChannelImpl.blockingConnect(SocketAddress, long nanos)}: counted, and its timeout kept. */
     TIMED_CONNECT_NANOS(false) {
         @Override
-        void enter(HookedMethod m) {
-            m.callBridge("tcpConnect", "()V");
+        public void enter(HookedMethod m) {
+            countConnect(m);
         }
 
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             m.loadFd();
             m.loadArgument(1);
-            m.callBridge("afterTimedConnect", "(Ljava/io/FileDescriptor;J)V");
+            keepTimeout(m);
         }
     },
     /** A read returning the count read (int or long). */
     READ(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             beforeRead(m);
         }
 
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             MethodVisitor out = m.out();
             if (m.returnType().getSort() == Type.LONG) {
                 out.visitInsn(DUP2);
@@ -150,24 +143,24 @@ enum Hook {
         }
 
         @Override
-        boolean catchesThrown() {
+        public boolean catchesThrown() {
             return true;
         }
 
         @Override
-        void thrown(HookedMethod m) {
+        public void thrown(HookedMethod m) {
             readThrew(m);
         }
     },
     /** {@code available()} reads nothing, but before the first write it too must start the handshake. */
     AVAILABLE(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             beforeRead(m);
         }
 
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             m.loadFd();
             m.out().visitInsn(LCONST_0);
             m.out().visitInsn(ACONST_NULL);
@@ -175,19 +168,19 @@ enum Hook {
         }
 
         @Override
-        boolean catchesThrown() {
+        public boolean catchesThrown() {
             return true;
         }
 
         @Override
-        void thrown(HookedMethod m) {
+        public void thrown(HookedMethod m) {
             readThrew(m);
         }
     },
     /** Writes take the socket object along, as shutdownOutput does: on xnu a write may park until established. */
-    WRITE_BYTES(false) {
+    WRITE_BYTES(false, Exit.WRITE) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadThis();
             m.loadFd();
             m.loadArgument(0);
@@ -196,18 +189,18 @@ enum Hook {
             m.callBridge("beforeWrite", "(Ljava/lang/Object;Ljava/io/FileDescriptor;[BII)V");
         }
     },
-    WRITE_BUFFER(false) {
+    WRITE_BUFFER(false, Exit.WRITE) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadThis();
             m.loadFd();
             m.loadArgument(0);
             m.callBridge("beforeWrite", "(Ljava/lang/Object;Ljava/io/FileDescriptor;Ljava/nio/ByteBuffer;)V");
         }
     },
-    WRITE_BUFFERS(false) {
+    WRITE_BUFFERS(false, Exit.WRITE) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadThis();
             m.loadFd();
             m.loadArgument(0);
@@ -219,7 +212,7 @@ enum Hook {
     /** The socket object itself goes along: a wait for the handshake parks through its own park method. */
     SHUTDOWN_OUTPUT(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadThis();
             m.loadFd();
             m.callBridge("beforeShutdownOutput", "(Ljava/lang/Object;Ljava/io/FileDescriptor;)V");
@@ -231,7 +224,7 @@ enum Hook {
      */
     INTEREST(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadThis();
             m.loadFd();
             m.loadArgument(0);
@@ -240,7 +233,7 @@ enum Hook {
     },
     CLOSE(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadFd();
             m.callBridge("closed", "(Ljava/io/FileDescriptor;)V");
         }
@@ -248,7 +241,7 @@ enum Hook {
     /** {@code NioSocketImpl.accept(SocketImpl)} fills in the SocketImpl it is given. */
     ACCEPT_INTO(false) {
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             m.loadArgument(0);
             m.callBridge("afterAccept", "(Ljava/lang/Object;)V");
         }
@@ -256,7 +249,7 @@ enum Hook {
     /** {@code ServerSocketChannelImpl.accept()} returns the accepted channel. */
     ACCEPT_RETURN(false) {
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             m.out().visitInsn(DUP);
             m.callBridge("afterAccept", "(Ljava/lang/Object;)V");
         }
@@ -264,7 +257,7 @@ enum Hook {
     /** On exit of the methods that call the native {@code Net.listen}, which itself cannot be woven. */
     LISTEN(false) {
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             m.loadFd();
             m.callBridge("afterListen", "(Ljava/io/FileDescriptor;)V");
         }
@@ -275,7 +268,7 @@ enum Hook {
      */
     NETTY_CONNECT(true) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadNettyFd();
             m.loadArgument(0);
             m.callNettyBridge("beforeConnect", "(ILjava/net/SocketAddress;)Z");
@@ -283,7 +276,7 @@ enum Hook {
         }
 
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             MethodVisitor out = m.out();
             Label done = new Label();
             m.loadFlag();
@@ -298,13 +291,13 @@ enum Hook {
     /** Netty's reads, returning the count (int): {@code read}, {@code readAddress}, {@code recv}, {@code recvAddress}. */
     NETTY_READ(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadNettyFd();
             m.callNettyBridge("beforeRead", "(I)V");
         }
 
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             m.out().visitInsn(DUP);
             m.out().visitInsn(I2L);
             m.loadNettyFd();
@@ -312,21 +305,21 @@ enum Hook {
         }
 
         @Override
-        boolean catchesThrown() {
+        public boolean catchesThrown() {
             return true;
         }
 
         @Override
-        void thrown(HookedMethod m) {
+        public void thrown(HookedMethod m) {
             m.loadNettyFd();
             m.out().visitInsn(SWAP);
             m.callNettyBridge("readThrew", "(ILjava/lang/Throwable;)V");
         }
     },
     /** {@code write(ByteBuffer, int pos, int limit)} and {@code send(...)}. */
-    NETTY_WRITE_BUFFER(false) {
+    NETTY_WRITE_BUFFER(false, Exit.NETTY_WRITE) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadNettyFd();
             m.loadArgument(0);
             m.loadArgument(1);
@@ -335,9 +328,9 @@ enum Hook {
         }
     },
     /** {@code writeAddress(long address, int pos, int limit)} and {@code sendAddress(...)}. */
-    NETTY_WRITE_ADDRESS(false) {
+    NETTY_WRITE_ADDRESS(false, Exit.NETTY_WRITE) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadNettyFd();
             m.loadArgument(0);
             m.loadArgument(1);
@@ -346,9 +339,9 @@ enum Hook {
         }
     },
     /** {@code writev(ByteBuffer[], int offset, int length, long maxBytes)}. */
-    NETTY_WRITEV(false) {
+    NETTY_WRITEV(false, Exit.NETTY_WRITE) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadNettyFd();
             m.loadArgument(0);
             m.loadArgument(1);
@@ -357,9 +350,9 @@ enum Hook {
         }
     },
     /** {@code writevAddresses(long iov, int count)}. */
-    NETTY_WRITEV_ADDRESSES(false) {
+    NETTY_WRITEV_ADDRESSES(false, Exit.NETTY_WRITE) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadNettyFd();
             m.loadArgument(0);
             m.loadArgument(1);
@@ -367,9 +360,9 @@ enum Hook {
         }
     },
     /** {@code LinuxSocket.sendFile(...)}: bytes the engine cannot judge, so never in the SYN. */
-    NETTY_OPAQUE_WRITE(false) {
+    NETTY_OPAQUE_WRITE(false, Exit.NETTY_WRITE) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadNettyFd();
             m.callNettyBridge("beforeOpaqueWrite", "(I)V");
         }
@@ -380,7 +373,7 @@ enum Hook {
      */
     NETTY_SPLICE(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadArgument(0);
             m.callNettyBridge("beforeRead", "(I)V");
             m.loadArgument(2);
@@ -390,7 +383,7 @@ enum Hook {
     /** {@code Native.epollCtlAdd/epollCtlMod(int epfd, int fd, int flags)}. */
     NETTY_INTEREST(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadArgument(1);
             m.loadArgument(2);
             m.callNettyBridge("beforeInterest", "(II)V");
@@ -403,7 +396,7 @@ enum Hook {
      */
     NETTY_CONNECT_TIMEOUT(false) {
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             m.loadNettyChannelFdAndConnectTimeout(m.ownerPrefix(NettyInstrumentation.EPOLL_CHANNEL));
             m.callNettyBridge("connectTimeout", "(II)V");
         }
@@ -411,7 +404,7 @@ enum Hook {
     /** Entry of Netty's {@code Socket.shutdown(boolean read, boolean write)}. */
     NETTY_SHUTDOWN(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadNettyFd();
             m.loadArgument(1);
             m.callNettyBridge("beforeShutdown", "(IZ)V");
@@ -419,7 +412,7 @@ enum Hook {
     },
     NETTY_CLOSE(false) {
         @Override
-        void enter(HookedMethod m) {
+        public void enter(HookedMethod m) {
             m.loadNettyFd();
             m.callNettyBridge("closed", "(I)V");
         }
@@ -427,83 +420,112 @@ enum Hook {
     /** {@code Socket.accept(byte[])}, returning the accepted descriptor (-1 for none yet). */
     NETTY_ACCEPT(false) {
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             m.out().visitInsn(DUP);
             m.callNettyBridge("afterAccept", "(I)V");
         }
     },
     NETTY_LISTEN(false) {
         @Override
-        void returned(HookedMethod m) {
+        public void returned(HookedMethod m) {
             m.loadNettyFd();
             m.callNettyBridge("afterListen", "(I)V");
         }
-    },
-    /** {@code ManagementFactory.getPlatformMBeanServer()}: the server now exists, so the MBean can join it. */
-    PLATFORM_SERVER_CREATED(false) {
-        @Override
-        void returned(HookedMethod m) {
-            m.out().visitInsn(DUP);
-            m.out().visitMethodInsn(INVOKESTATIC, PLATFORM_SERVER_BRIDGE, "created", "(Ljava/lang/Object;)V", false);
-        }
     };
 
-    static final String BRIDGE = "io/connectx/bootstrap/SocketHookBridge";
+    static final String BRIDGE = MethodHook.internalName(BootstrapBridgeInjector.BRIDGE);
     /** In the bootstrap loader's unnamed module, which Netty's loaders reach (see NettySocketBridge). */
-    static final String NETTY_BRIDGE = "io/connectx/nettybridge/NettySocketBridge";
-    static final String PLATFORM_SERVER_BRIDGE = "io/connectx/bootstrap/PlatformServerBridge";
+    static final String NETTY_BRIDGE = MethodHook.internalName(BootstrapBridgeInjector.NETTY_BRIDGE);
     private static final String AFTER_READ = "(Ljava/io/FileDescriptor;JLjava/lang/Throwable;)V";
     private static final String AFTER_WRITE = "(Ljava/io/FileDescriptor;Ljava/lang/Throwable;)V";
 
     private final boolean keepsFlag;
+    private final Exit exit;
 
     Hook(boolean keepsFlag) {
-        this.keepsFlag = keepsFlag;
+        this(keepsFlag, Exit.NONE);
     }
 
-    /** Whether the entry code leaves a boolean in a local of its own for the exit code. */
-    boolean keepsFlag() {
+    Hook(boolean keepsFlag, Exit exit) {
+        this.keepsFlag = keepsFlag;
+        this.exit = exit;
+    }
+
+    @Override
+    public boolean keepsFlag() {
         return keepsFlag;
     }
 
-    void enter(HookedMethod m) {
+    @Override
+    public void returned(HookedMethod m) {
+        exit.returned(m);
     }
 
-    /** The write hooks share their exits: each reports how the write ended. */
-    void returned(HookedMethod m) {
-        if (isNettyWrite()) {
-            m.loadNettyFd();
-            m.callNettyBridge("writeReturned", "(I)V");
-        } else if (isWrite()) {
-            m.loadFd();
-            m.out().visitInsn(ACONST_NULL);
-            m.callBridge("afterWrite", AFTER_WRITE);
-        }
+    @Override
+    public boolean catchesThrown() {
+        return exit != Exit.NONE;
     }
 
-    boolean catchesThrown() {
-        return isWrite() || isNettyWrite();
+    @Override
+    public void thrown(HookedMethod m) {
+        exit.thrown(m);
     }
 
-    void thrown(HookedMethod m) {
-        if (isNettyWrite()) {
-            m.loadNettyFd();
-            m.out().visitInsn(SWAP);
-            m.callNettyBridge("writeThrew", "(ILjava/lang/Throwable;)V");
-        } else if (isWrite()) {
-            m.loadFd();
-            m.out().visitInsn(SWAP);
-            m.callBridge("afterWrite", AFTER_WRITE);
-        }
+    /** How a hooked method's end is reported, where its hook does not say otherwise. */
+    enum Exit {
+        NONE {
+            @Override
+            void returned(HookedMethod m) {
+            }
+
+            @Override
+            void thrown(HookedMethod m) {
+            }
+        },
+        /** A JDK write reports how it ended: {@code afterWrite(fd, null)} or {@code afterWrite(fd, thrown)}. */
+        WRITE {
+            @Override
+            void returned(HookedMethod m) {
+                m.loadFd();
+                m.out().visitInsn(ACONST_NULL);
+                m.callBridge("afterWrite", AFTER_WRITE);
+            }
+
+            @Override
+            void thrown(HookedMethod m) {
+                m.loadFd();
+                m.out().visitInsn(SWAP);
+                m.callBridge("afterWrite", AFTER_WRITE);
+            }
+        },
+        /** A Netty write reports how it ended: {@code writeReturned(fd)} or {@code writeThrew(fd, thrown)}. */
+        NETTY_WRITE {
+            @Override
+            void returned(HookedMethod m) {
+                m.loadNettyFd();
+                m.callNettyBridge("writeReturned", "(I)V");
+            }
+
+            @Override
+            void thrown(HookedMethod m) {
+                m.loadNettyFd();
+                m.out().visitInsn(SWAP);
+                m.callNettyBridge("writeThrew", "(ILjava/lang/Throwable;)V");
+            }
+        };
+
+        abstract void returned(HookedMethod m);
+
+        abstract void thrown(HookedMethod m);
     }
 
-    private boolean isNettyWrite() {
-        return this == NETTY_WRITE_BUFFER || this == NETTY_WRITE_ADDRESS || this == NETTY_WRITEV
-                || this == NETTY_WRITEV_ADDRESSES || this == NETTY_OPAQUE_WRITE;
+    private static void countConnect(HookedMethod m) {
+        m.callBridge("tcpConnect", "()V");
     }
 
-    private boolean isWrite() {
-        return this == WRITE_BYTES || this == WRITE_BUFFER || this == WRITE_BUFFERS;
+    /** The fd and the timeout in nanoseconds on the stack. */
+    private static void keepTimeout(HookedMethod m) {
+        m.callBridge("afterTimedConnect", "(Ljava/io/FileDescriptor;J)V");
     }
 
     /**

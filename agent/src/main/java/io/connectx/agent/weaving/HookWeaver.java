@@ -1,4 +1,4 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
 import static net.bytebuddy.jar.asm.Opcodes.ACC_ABSTRACT;
 import static net.bytebuddy.jar.asm.Opcodes.ACC_NATIVE;

@@ -1,21 +1,21 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
-import static io.connectx.agent.Hook.ACCEPT_INTO;
-import static io.connectx.agent.Hook.ACCEPT_RETURN;
-import static io.connectx.agent.Hook.ASYNC_CONNECT;
-import static io.connectx.agent.Hook.AVAILABLE;
-import static io.connectx.agent.Hook.CLOSE;
-import static io.connectx.agent.Hook.CONNECT;
-import static io.connectx.agent.Hook.COUNT_CONNECT;
-import static io.connectx.agent.Hook.INTEREST;
-import static io.connectx.agent.Hook.LISTEN;
-import static io.connectx.agent.Hook.READ;
-import static io.connectx.agent.Hook.SHUTDOWN_OUTPUT;
-import static io.connectx.agent.Hook.TIMED_CONNECT_MILLIS;
-import static io.connectx.agent.Hook.TIMED_CONNECT_NANOS;
-import static io.connectx.agent.Hook.WRITE_BUFFER;
-import static io.connectx.agent.Hook.WRITE_BUFFERS;
-import static io.connectx.agent.Hook.WRITE_BYTES;
+import static io.connectx.agent.weaving.Hook.ACCEPT_INTO;
+import static io.connectx.agent.weaving.Hook.ACCEPT_RETURN;
+import static io.connectx.agent.weaving.Hook.ASYNC_CONNECT;
+import static io.connectx.agent.weaving.Hook.AVAILABLE;
+import static io.connectx.agent.weaving.Hook.CLOSE;
+import static io.connectx.agent.weaving.Hook.CONNECT;
+import static io.connectx.agent.weaving.Hook.COUNT_CONNECT;
+import static io.connectx.agent.weaving.Hook.INTEREST;
+import static io.connectx.agent.weaving.Hook.LISTEN;
+import static io.connectx.agent.weaving.Hook.READ;
+import static io.connectx.agent.weaving.Hook.SHUTDOWN_OUTPUT;
+import static io.connectx.agent.weaving.Hook.TIMED_CONNECT_MILLIS;
+import static io.connectx.agent.weaving.Hook.TIMED_CONNECT_NANOS;
+import static io.connectx.agent.weaving.Hook.WRITE_BUFFER;
+import static io.connectx.agent.weaving.Hook.WRITE_BUFFERS;
+import static io.connectx.agent.weaving.Hook.WRITE_BYTES;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +42,7 @@ import java.util.Map;
  * The hooks that may throw are the ones that must report a failed handshake as connect would have (see
  * {@code SocketHookBridge}).
  */
-final class SocketInstrumentation {
+public final class SocketInstrumentation {
     static final String NET = "sun.nio.ch.Net";
     static final String SOCKET_IMPL = "sun.nio.ch.NioSocketImpl";
     static final String SOCKET_CHANNEL = "sun.nio.ch.SocketChannelImpl";
@@ -92,7 +92,7 @@ final class SocketInstrumentation {
      * Weaves every hook point, and {@code otherPoints}, in one retransformation (each costs a VM operation
      * at start-up), or none and throws.
      */
-    static HookWeaver install(Instrumentation inst, Map<String, List<HookPoint>> otherPoints)
+    public static HookWeaver install(Instrumentation inst, Map<String, List<HookPoint>> otherPoints)
             throws ReflectiveOperationException, UnmodifiableClassException {
         requireFdFields();
         Map<String, List<HookPoint>> all = new java.util.HashMap<>(POINTS);
@@ -104,7 +104,7 @@ final class SocketInstrumentation {
      * Fails, naming the member, on a JDK whose internals moved: weaves the JDK's own class files without
      * installing anything (for {@code doctor}), the same check {@link #install} makes.
      */
-    static void requireHookPoints() throws ReflectiveOperationException, IOException {
+    public static void requireHookPoints() throws ReflectiveOperationException, IOException {
         requireFdFields();
         for (Map.Entry<String, List<HookPoint>> e : POINTS.entrySet()) {
             String resource = e.getKey().replace('.', '/') + ".class";

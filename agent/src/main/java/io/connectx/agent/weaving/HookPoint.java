@@ -1,23 +1,23 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
 /**
  * One method to weave: its name, its parameter list as a descriptor fragment (e.g.
  * {@code (Ljava/nio/ByteBuffer;)}; the return type may differ between JDKs and is read from the class), and
- * the {@link Hook} woven into it. A plain class rather than a record: a record's equals, hashCode and
+ * the {@link MethodHook} woven into it. A plain class rather than a record: a record's equals, hashCode and
  * toString are bootstrapped through invokedynamic the first time they run, inside premain.
  */
-final class HookPoint {
+public final class HookPoint {
     private final String method;
     private final String parameters;
-    private final Hook hook;
+    private final MethodHook hook;
 
-    HookPoint(String method, String parameters, Hook hook) {
+    public HookPoint(String method, String parameters, MethodHook hook) {
         this.method = method;
         this.parameters = parameters;
         this.hook = hook;
     }
 
-    Hook hook() {
+    MethodHook hook() {
         return hook;
     }
 

@@ -1,6 +1,7 @@
-package io.connectx.agent;
+package io.connectx.agent.cli;
 
 import com.sun.tools.attach.VirtualMachine;
+import io.connectx.agent.AgentStarter;
 import java.nio.file.Path;
 
 /**

@@ -1,5 +1,6 @@
-package io.connectx.agent;
+package io.connectx.agent.cli;
 
+import io.connectx.agent.Setting;
 import java.nio.file.Path;
 import java.util.Arrays;
 

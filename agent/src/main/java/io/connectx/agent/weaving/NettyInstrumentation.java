@@ -1,20 +1,21 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
-import static io.connectx.agent.Hook.NETTY_ACCEPT;
-import static io.connectx.agent.Hook.NETTY_CLOSE;
-import static io.connectx.agent.Hook.NETTY_CONNECT;
-import static io.connectx.agent.Hook.NETTY_CONNECT_TIMEOUT;
-import static io.connectx.agent.Hook.NETTY_INTEREST;
-import static io.connectx.agent.Hook.NETTY_LISTEN;
-import static io.connectx.agent.Hook.NETTY_OPAQUE_WRITE;
-import static io.connectx.agent.Hook.NETTY_READ;
-import static io.connectx.agent.Hook.NETTY_SHUTDOWN;
-import static io.connectx.agent.Hook.NETTY_SPLICE;
-import static io.connectx.agent.Hook.NETTY_WRITEV;
-import static io.connectx.agent.Hook.NETTY_WRITEV_ADDRESSES;
-import static io.connectx.agent.Hook.NETTY_WRITE_ADDRESS;
-import static io.connectx.agent.Hook.NETTY_WRITE_BUFFER;
+import static io.connectx.agent.weaving.Hook.NETTY_ACCEPT;
+import static io.connectx.agent.weaving.Hook.NETTY_CLOSE;
+import static io.connectx.agent.weaving.Hook.NETTY_CONNECT;
+import static io.connectx.agent.weaving.Hook.NETTY_CONNECT_TIMEOUT;
+import static io.connectx.agent.weaving.Hook.NETTY_INTEREST;
+import static io.connectx.agent.weaving.Hook.NETTY_LISTEN;
+import static io.connectx.agent.weaving.Hook.NETTY_OPAQUE_WRITE;
+import static io.connectx.agent.weaving.Hook.NETTY_READ;
+import static io.connectx.agent.weaving.Hook.NETTY_SHUTDOWN;
+import static io.connectx.agent.weaving.Hook.NETTY_SPLICE;
+import static io.connectx.agent.weaving.Hook.NETTY_WRITEV;
+import static io.connectx.agent.weaving.Hook.NETTY_WRITEV_ADDRESSES;
+import static io.connectx.agent.weaving.Hook.NETTY_WRITE_ADDRESS;
+import static io.connectx.agent.weaving.Hook.NETTY_WRITE_BUFFER;
 
+import io.connectx.agent.BootstrapBridgeInjector;
 import io.connectx.provider.ConnectxLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Netty's io_uring transport submits its socket calls to the kernel's ring, past every one of these: it is
  * left alone, with one line.
  */
-final class NettyInstrumentation implements ClassFileTransformer {
+public final class NettyInstrumentation implements ClassFileTransformer {
     static final String FILE_DESCRIPTOR = "/channel/unix/FileDescriptor";
     static final String SOCKET = "/channel/unix/Socket";
     static final String NATIVE = "/channel/epoll/Native";
@@ -104,7 +105,7 @@ final class NettyInstrumentation implements ClassFileTransformer {
      * Registers the transformer (Netty loads after premain), and weaves the copies of Netty loaded already (an
      * attach to a running JVM). The bridge must be in the bootstrap loader and filled.
      */
-    static void install(Instrumentation inst) {
+    public static void install(Instrumentation inst) {
         try {
             Class<?> bridge = Class.forName(BootstrapBridgeInjector.NETTY_BRIDGE, false, null);
             // The bridge calls the sealed one, in sun.nio.ch: exported to the bootstrap loader's unnamed module only.

@@ -1,4 +1,4 @@
-package io.connectx.agent;
+package io.connectx.agent.weaving;
 
 import static net.bytebuddy.jar.asm.Opcodes.ACONST_NULL;
 import static net.bytebuddy.jar.asm.Opcodes.ACC_STATIC;
@@ -30,7 +30,7 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Weaves one {@link Hook} into one method, the way ByteBuddy's Advice does, without its machinery:
+ * Weaves one {@link MethodHook} into one method, the way ByteBuddy's Advice does, without its machinery:
  * <ul>
  * <li>the entry code goes first;</li>
  * <li>every return becomes a jump to one exit block after the original code, so the exit code runs
@@ -44,12 +44,12 @@ import net.bytebuddy.jar.asm.Type;
  * declare only {@code this}, the parameters and, for a hook that keeps one, the flag in a local past all
  * of the method's own; each original frame gets that flag added.
  */
-final class HookedMethod extends MethodVisitor {
+public final class HookedMethod extends MethodVisitor {
     private final String owner;
     private final boolean isStatic;
     private final Type[] parameters;
     private final Type returnType;
-    private final Hook hook;
+    private final MethodHook hook;
     /** The local holding the hook's flag: the first past the method's own, or -1 without a flag. */
     private final int flagSlot;
     private final Label bodyStart = new Label();
@@ -58,7 +58,7 @@ final class HookedMethod extends MethodVisitor {
     private final Label thrown = new Label();
     private boolean returns;
 
-    HookedMethod(MethodVisitor next, String owner, int access, String descriptor, Hook hook, int maxLocals) {
+    HookedMethod(MethodVisitor next, String owner, int access, String descriptor, MethodHook hook, int maxLocals) {
         super(ASM9, next);
         this.owner = owner;
         this.isStatic = (access & ACC_STATIC) != 0;
@@ -71,7 +71,7 @@ final class HookedMethod extends MethodVisitor {
         this.flagSlot = hook.keepsFlag() ? maxLocals : -1;
     }
 
-    MethodVisitor out() {
+    public MethodVisitor out() {
         return mv;
     }
 

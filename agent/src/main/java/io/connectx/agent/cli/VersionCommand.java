@@ -1,4 +1,4 @@
-package io.connectx.agent;
+package io.connectx.agent.cli;
 
 import io.connectx.provider.ConnectxVersion;
 import io.connectx.provider.FastOpenPlatforms;

@@ -1,12 +1,13 @@
-package io.connectx.agent;
+package io.connectx.agent.cli;
 
+import io.connectx.agent.AgentStarter;
+import io.connectx.agent.weaving.SocketInstrumentation;
+import io.connectx.provider.FastOpenCapability;
+import io.connectx.provider.FastOpenPlatforms;
 import io.connectx.provider.FastOpenSockets;
 import io.connectx.provider.ListenerKeys;
 import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.JdkSocketNatives;
-import io.connectx.sys.KernelFastOpen;
-import io.connectx.sys.LinuxSockets;
-import io.connectx.sys.TcpInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -22,8 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -40,10 +39,10 @@ import javax.net.ssl.X509TrustManager;
 final class Doctor {
     private static final int PROBE_CONNECTIONS = 3;
     private static final int TIMEOUT_MS = 3000;
-    private static final String FIX_SYSCTL = "fix: sysctl -w net.ipv4.tcp_fastopen=3"
-            + " (persist it in /etc/sysctl.d/99-tcp-fastopen.conf)";
 
     private final PrintStream out;
+    private final FastOpenPlatforms.Kind platform = FastOpenPlatforms.current();
+    private FastOpenCapability kernel;
     private boolean failed;
 
     Doctor(PrintStream out) {
@@ -52,20 +51,23 @@ final class Doctor {
 
     int run(String target) {
         out.println(VersionCommand.oneLine());
-        boolean linux = checkOs();
-        int bits = checkSysctl();
+        boolean os = checkOs();
+        boolean client = kernel != null && checkSysctl();
+        boolean server = kernel != null && kernel.isServerSideAvailable();
         boolean hooks = checkJdk();
         reportNetty();
-        boolean jna = checkJna();
+        boolean jna = kernel != null && checkJna();
         boolean proven = false;
-        if (linux && hooks && jna && (bits & KernelFastOpen.CLIENT) != 0) {
+        if (os && hooks && jna && client) {
             InetSocketAddress peer = target == null ? null : parseTarget(target);
             if (target == null || peer != null) {
                 if (startAgentLogic(peer)) {
-                    reportNatives();
-                    boolean loopback = (bits & KernelFastOpen.SERVER) != 0 ? probeLoopback() : skipLoopback();
-                    reportListenerKey((bits & KernelFastOpen.SERVER) != 0);
-                    proven = peer == null ? loopback : probePeer(peer) && (loopback || (bits & KernelFastOpen.SERVER) == 0);
+                    if (platform == FastOpenPlatforms.Kind.LINUX) {
+                        reportNatives(); // the Darwin path's connect is connectx(2) through JNA: nothing to choose
+                    }
+                    boolean loopback = server ? probeLoopback() : skipLoopback();
+                    reportListenerKey(server);
+                    proven = peer == null ? loopback : probePeer(peer) && (loopback || !server);
                 }
             }
         } else {
@@ -76,43 +78,43 @@ final class Doctor {
         return passed ? 0 : 1;
     }
 
+    /** The OS and kernel, through this platform's {@link FastOpenCapability}: Linux 4.11+, or the Darwin path. */
     private boolean checkOs() {
-        String os = System.getProperty("os.name");
-        String version = System.getProperty("os.version");
-        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            line("FAIL", "os", os + " " + version + ": this build supports Linux; fix: run on Linux 4.11 or later");
+        if (platform == FastOpenPlatforms.Kind.UNSUPPORTED) {
+            line("FAIL", "os", System.getProperty("os.name") + " " + System.getProperty("os.version")
+                    + ": this build supports Linux and macOS; fix: run on Linux 4.11 or later");
             return false;
         }
-        String[] parts = version.split("[.-]");
-        int major = Integer.parseInt(parts[0]);
-        int minor = parts.length > 1 ? Integer.parseInt(parts[1].replaceAll("\\D.*", "")) : 0;
-        if (major < 4 || (major == 4 && minor < 11)) {
-            line("FAIL", "kernel", "Linux " + version + " lacks TCP_FASTOPEN_CONNECT; fix: upgrade to Linux 4.11 or later");
+        kernel = FastOpenCapability.of(platform);
+        if (!kernel.isKernelSupported()) {
+            line("FAIL", "kernel", kernel.kernel());
             return false;
         }
-        line("PASS", "os", "Linux " + version + " " + System.getProperty("os.arch") + " (TCP_FASTOPEN_CONNECT needs 4.11+)");
+        line("PASS", "os", kernel.kernel());
         return true;
     }
 
-    private int checkSysctl() {
-        OptionalInt value = KernelFastOpen.sysctl();
-        if (value.isEmpty()) {
-            line("FAIL", "sysctl", "cannot read " + KernelFastOpen.SYSCTL + "; fix: a kernel built with TCP Fast Open");
-            return 0;
+    /** Whether the client side is on; says both sides. */
+    private boolean checkSysctl() {
+        if (kernel.unavailabilityCause() != null) {
+            line("FAIL", "sysctl", kernel.unavailabilityCause() + "; fix: a kernel built with TCP Fast Open");
+            return false;
         }
-        int bits = value.getAsInt();
-        if ((bits & KernelFastOpen.CLIENT) != 0) {
-            line("PASS", "client", "net.ipv4.tcp_fastopen=" + bits + " has the client bit 1");
+        if (kernel.isClientSideAvailable()) {
+            line("PASS", "client", kernel.clientSide());
         } else {
-            line("FAIL", "client", "net.ipv4.tcp_fastopen=" + bits + " lacks the client bit 1; " + FIX_SYSCTL);
+            line("FAIL", "client", kernel.clientSide() + "; " + fixSysctl());
         }
-        if ((bits & KernelFastOpen.SERVER) != 0) {
-            line("PASS", "server", "net.ipv4.tcp_fastopen=" + bits + " has the server bit 2 (listen= works)");
+        if (kernel.isServerSideAvailable()) {
+            line("PASS", "server", kernel.serverSide() + " (listen= works)");
         } else {
-            line("WARN", "server", "net.ipv4.tcp_fastopen=" + bits + " lacks the server bit 2: listen= and the loopback"
-                    + " probe need it; " + FIX_SYSCTL);
+            line("WARN", "server", kernel.serverSide() + ": listen= and the loopback probe need it; " + fixSysctl());
         }
-        return bits;
+        return kernel.isClientSideAvailable();
+    }
+
+    private String fixSysctl() {
+        return "fix: " + kernel.fix() + " (persist it in " + kernel.persistence() + ")";
     }
 
     /** Netty is in the application, not here: what the agent does with it is said, not checked. */
@@ -135,11 +137,12 @@ final class Doctor {
     }
 
     private boolean checkJna() {
-        if (LinuxSockets.isAvailable()) {
-            line("PASS", "jna", "JNA " + com.sun.jna.Native.VERSION + " bound libc");
+        Throwable cause = kernel.nativeUnavailabilityCause();
+        if (cause == null) {
+            line("PASS", "jna", "JNA " + com.sun.jna.Native.VERSION + " bound " + kernel.nativeLibrary());
             return true;
         }
-        line("FAIL", "jna", "JNA could not bind libc: " + LinuxSockets.unavailabilityCause()
+        line("FAIL", "jna", "JNA could not bind " + kernel.nativeLibrary() + ": " + cause
                 + "; fix: a writable java.io.tmpdir (JNA unpacks its native library there)");
         return false;
     }
@@ -199,7 +202,7 @@ final class Doctor {
         }
         ListenerKeys keys = sockets.listenerKeys();
         if (!server) {
-            line("WARN", "key", "not checked: listeners need the server bit 2; " + FIX_SYSCTL);
+            line("WARN", "key", "not checked: listeners need the server bit 2; " + fixSysctl());
         } else if (keys.failure() != null || (keys.file() != null && !keys.ownKey())) {
             line("FAIL", "key", keys.describe() + "; fix: the file named, chmod 600, readable by the server's user");
         } else if (keys.ownKey()) {
@@ -227,7 +230,7 @@ final class Doctor {
                     s.setSoTimeout(TIMEOUT_MS);
                     s.getOutputStream().write("GET /connectx-doctor HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     s.getInputStream().readAllBytes();
-                    client.add(TcpInfo.of(FileDescriptors.of(s)).synData());
+                    client.add(synData(s));
                 }
             }
             List<Boolean> serverSide = accepted.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -235,13 +238,13 @@ final class Doctor {
             for (int i = 0; i < PROBE_CONNECTIONS; i++) {
                 both += client.get(i) && serverSide.get(i) ? 1 : 0;
             }
-            String detail = both + "/" + PROBE_CONNECTIONS + " connections carried SYN data, acked by TCP_INFO on both"
-                    + " ends (client " + client + ", server " + serverSide + ")";
+            String detail = both + "/" + PROBE_CONNECTIONS + " connections carried SYN data, acked by " + proofSource()
+                    + " on both ends (client " + client + ", server " + serverSide + ")";
             if (client.get(PROBE_CONNECTIONS - 1) && serverSide.get(PROBE_CONNECTIONS - 1)) {
                 line("PASS", "loopback", detail + (both < PROBE_CONNECTIONS ? "; the first fetched the cookie" : ""));
                 return true;
             }
-            line("FAIL", "loopback", detail + "; fix: check for a firewall rule on lo, and " + FIX_SYSCTL);
+            line("FAIL", "loopback", detail + "; fix: check for a firewall rule on lo, and " + fixSysctl());
             return false;
         } catch (Exception e) {
             line("FAIL", "loopback", "probe failed: " + e);
@@ -254,7 +257,7 @@ final class Doctor {
         try {
             for (int i = 0; i < PROBE_CONNECTIONS; i++) {
                 try (Socket s = server.accept()) {
-                    synData.add(TcpInfo.of(FileDescriptors.of(s)).synData());
+                    synData.add(synData(s));
                     s.setSoTimeout(TIMEOUT_MS);
                     readHeaders(s.getInputStream());
                     s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
@@ -327,8 +330,17 @@ final class Doctor {
             } catch (IOException answerIgnored) {
                 // Whatever the peer answers, the SYN was acknowledged (or not) by then.
             }
-            return TcpInfo.of(FileDescriptors.of(s)).synData();
+            return synData(s);
         }
+    }
+
+    /** The per-connection proof, from this platform's TCP_INFO (Linux) or TCP_CONNECTION_INFO (Darwin). */
+    private static boolean synData(Socket s) {
+        return FastOpenPlatforms.of(FastOpenPlatforms.current()).synData(FileDescriptors.of(s));
+    }
+
+    private String proofSource() {
+        return platform == FastOpenPlatforms.Kind.DARWIN ? "TCP_CONNECTION_INFO" : "TCP_INFO";
     }
 
     private static String literal(InetAddress address) {
