@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.connectx.sys.BoundDevice;
 import io.connectx.sys.FileDescriptors;
-import io.connectx.sys.LinuxSocketOptions;
-import io.connectx.sys.LinuxSockets;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -94,11 +93,7 @@ class ConnectxTest {
             assertEquals(0, Connectx.connectx(client, new Endpoints(lo.getIndex(), src, address(server)), 0));
             assertTrue(client.isConnected());
             assertEquals(src.getAddress(), ((InetSocketAddress) client.getLocalAddress()).getAddress());
-            byte[] device = new byte[16];
-            int[] len = {device.length};
-            LinuxSockets.getsockopt(FileDescriptors.of(client), LinuxSocketOptions.SOL_SOCKET,
-                    LinuxSocketOptions.SO_BINDTODEVICE, device, len);
-            assertEquals("lo", new String(device, 0, len[0], StandardCharsets.US_ASCII).replace("\0", ""));
+            assertEquals("lo", BoundDevice.of(FileDescriptors.of(client)));
         }
     }
 

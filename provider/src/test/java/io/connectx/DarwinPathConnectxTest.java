@@ -11,6 +11,7 @@ import io.connectx.provider.FastOpenPlatforms;
 import io.connectx.sys.Errno;
 import io.connectx.sys.FileDescriptors;
 import io.connectx.sys.TcpInfo;
+import io.connectx.sys.darwin.DarwinAppCalls;
 import io.connectx.sys.darwin.DarwinConstants;
 import io.connectx.sys.darwin.DarwinSockets;
 import java.net.ConnectException;
@@ -53,12 +54,12 @@ class DarwinPathConnectxTest {
             assertEquals(server.getLocalAddress(), client.getRemoteAddress());
             int fd = FileDescriptors.of(client);
             try {
-                DarwinSockets.send(fd, new byte[] {1}, 1, DarwinConstants.MSG_DONTWAIT);
+                DarwinAppCalls.send(fd, new byte[] {1}, 1, DarwinConstants.MSG_DONTWAIT);
             } catch (LastErrorException e) {
                 assertEquals(35, e.getErrorCode(), "EAGAIN (no cookie: the data waits), never ENOTCONN");
             }
             LastErrorException e = assertThrows(LastErrorException.class,
-                    () -> DarwinSockets.send(fd, new byte[] {1}, 1, DarwinConstants.MSG_DONTWAIT));
+                    () -> DarwinAppCalls.send(fd, new byte[] {1}, 1, DarwinConstants.MSG_DONTWAIT));
             assertEquals(Errno.ENOTCONN.darwin(), e.getErrorCode());
         }
     }

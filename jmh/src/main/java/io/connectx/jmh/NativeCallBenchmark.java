@@ -78,9 +78,8 @@ public class NativeCallBenchmark {
     }
 
     @Benchmark
-    public int setsockoptDirect() {
-        return LinuxSockets.setsockopt(fd, LinuxSocketOptions.IPPROTO_TCP, LinuxSocketOptions.TCP_FASTOPEN_CONNECT,
-            new int[] {1}, Integer.BYTES);
+    public void setsockoptDirect() {
+        LinuxSockets.setIntOption(fd, LinuxSocketOptions.IPPROTO_TCP, LinuxSocketOptions.TCP_FASTOPEN_CONNECT, 1);
     }
 
     @Benchmark
@@ -90,10 +89,8 @@ public class NativeCallBenchmark {
     }
 
     @Benchmark
-    public byte getsockoptDirect() {
-        byte[] value = new byte[Integer.BYTES];
-        LinuxSockets.getsockopt(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_TYPE, value, new int[] {Integer.BYTES});
-        return value[0];
+    public int getsockoptDirect() {
+        return LinuxSockets.intOption(fd, LinuxSocketOptions.SOL_SOCKET, LinuxSocketOptions.SO_TYPE);
     }
 
     /**

@@ -36,18 +36,20 @@ public final class LinuxSockets {
         return INIT_ERROR;
     }
 
-    public static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
+    // The system calls themselves, package-private: everything outside this package goes through the typed
+    // operations below, which know each call's buffers, flags and expected errors (TcpInfo, here, reads one).
+    static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
 
-    public static native int getsockopt(int fd, int level, int name, byte[] value, int[] len) throws LastErrorException;
+    static native int getsockopt(int fd, int level, int name, byte[] value, int[] len) throws LastErrorException;
 
     /** For options whose value is a byte string, such as SO_BINDTODEVICE's interface name. */
-    public static native int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
+    static native int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
 
-    public static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
+    static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
 
-    public static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+    static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
-    public static native int shutdown(int fd, int how) throws LastErrorException;
+    static native int shutdown(int fd, int how) throws LastErrorException;
 
     /**
      * Starts the handshake of a socket whose SYN was deferred (TCP_FASTOPEN_CONNECT): a zero-length send

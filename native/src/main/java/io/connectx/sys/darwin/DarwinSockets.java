@@ -73,29 +73,32 @@ public final class DarwinSockets {
         return register();
     }
 
+    // The system calls themselves, package-private as on Linux: outside this package only the typed operations
+    // below are called (TcpConnectionInfo, here, reads one option).
+
     /**
      * {@code int connectx(int, const sa_endpoints_t *, sae_associd_t, unsigned int, const struct iovec *,
      * unsigned int, size_t *, sae_connid_t *)} (bsd/sys/socket.h, macOS 10.11+). {@code len} is a
      * one-element array (size_t is 8 bytes under LP64), or null.
      */
-    public static native int connectx(int fd, SaEndpoints endpoints, int associd, int flags, IoVec iov, int iovcnt,
+    static native int connectx(int fd, SaEndpoints endpoints, int associd, int flags, IoVec iov, int iovcnt,
             long[] len, Pointer connid) throws LastErrorException;
 
     /** {@code int disconnectx(int, sae_associd_t, sae_connid_t)}. */
-    public static native int disconnectx(int fd, int associd, int connid) throws LastErrorException;
+    static native int disconnectx(int fd, int associd, int connid) throws LastErrorException;
 
-    public static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
+    static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
 
-    public static native int getsockopt(int fd, int level, int name, byte[] value, int[] len) throws LastErrorException;
+    static native int getsockopt(int fd, int level, int name, byte[] value, int[] len) throws LastErrorException;
 
-    public static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
+    static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
 
-    public static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+    static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
-    public static native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+    static native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
     /** {@code struct pollfd} is {int fd; short events; short revents}, as on Linux. */
-    public static native int poll(int[] pollfd, int nfds, int timeoutMillis) throws LastErrorException;
+    static native int poll(int[] pollfd, int nfds, int timeoutMillis) throws LastErrorException;
 
     /**
      * connectx(2) on {@code fd} with {@code SAE_ASSOCID_ANY} and no connid. Returns the bytes of {@code iov}
