@@ -98,6 +98,14 @@ public final class BenchmarkReport {
             line("| " + String.join(" | ", goal) + " |");
         }
         line("");
+        List<String> why = MissedGoals.explain(goals);
+        if (!why.isEmpty()) {
+            line("The missed goals, and why (the figures behind each reason, with the commands that measured them, are in "
+                + "the README's Limits):");
+            line("");
+            why.forEach(this::line);
+            line("");
+        }
         return md + sections.toString();
     }
 
