@@ -58,13 +58,7 @@ final class NettyTtfbSection {
                     BenchmarkReport.spread(warm), ratio));
         }
         md.append("\nKernel proof per client JVM (deltas of the namespace's TcpExt counters):\n\n");
-        md.append("| RTT | mode | SYN data acked | cookie requests | server accepted Fast Open |\n|---|---|---|---|---|\n");
-        List<String> runs = Files.readAllLines(dir.resolve("netty-runs.csv"));
-        for (String run : runs.subList(1, runs.size())) {
-            String[] f = run.split(",");
-            md.append("| ").append(f[0]).append(" ms | ").append(f[1]).append(" | ").append(f[2]).append(" | ")
-                    .append(f[3]).append(" | ").append(f[4]).append(" |\n");
-        }
+        md.append(BenchmarkReport.kernelProofTable(dir.resolve("netty-runs.csv")));
         md.append('\n');
         goals.add(goal(worst > 0 ? worst : Double.NaN));
         return md.toString();
