@@ -1,5 +1,7 @@
 package io.connectx.it;
 
+import static io.connectx.it.SampleRuns.freePorts;
+import static io.connectx.it.SampleRuns.mbean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,12 +9,9 @@ import io.connectx.sys.TcpExtCounters;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -418,16 +417,6 @@ class CompatibilityIT {
                 .map(l -> l.replaceAll(" elapsed-ms=\\d+", "")).toList();
     }
 
-    private static Map<String, Long> mbean(ChildJvm.Result result) {
-        Map<String, Long> values = new HashMap<>();
-        for (String line : result.lines("mbean ")) {
-            String[] kv = line.substring(6).split("=");
-            values.put(kv[0], Long.parseLong(kv[1]));
-        }
-        assertEquals(MetricsApp.ATTRIBUTES.length, values.size(), "the agent's MBean: " + result.stdout());
-        return values;
-    }
-
     private static ChildJvm.Running javaServer(String mainClass, int port, boolean agent)
             throws IOException, InterruptedException {
         ChildJvm jvm = new ChildJvm();
@@ -453,20 +442,6 @@ class CompatibilityIT {
         }
         String metrics = LocalServer.run(List.of("ip", "tcp_metrics", "show", host));
         assertTrue(metrics.contains("fo_cookie"), "no cookie cached for " + host + ": " + metrics);
-    }
-
-    private static int[] freePorts(String host, int n) throws IOException {
-        List<ServerSocket> open = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                open.add(new ServerSocket(0, 1, InetAddress.getByName(host)));
-            }
-            return open.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } finally {
-            for (ServerSocket s : open) {
-                s.close();
-            }
-        }
     }
 
     /** The agent's grace for a write after an OP_READ interest, as the table states it. */

@@ -1,5 +1,6 @@
 package io.connectx.it;
 
+import static io.connectx.it.SampleRuns.mbean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -134,16 +134,6 @@ class GrpcNettyShadedIT {
 
     private static List<String> replies(ChildJvm.Result result) {
         return result.lines("response ");
-    }
-
-    private static Map<String, Long> mbean(ChildJvm.Result result) {
-        Map<String, Long> values = new HashMap<>();
-        for (String line : result.lines("mbean ")) {
-            String[] kv = line.substring(6).split("=");
-            values.put(kv[0], Long.parseLong(kv[1]));
-        }
-        assertEquals(MetricsApp.ATTRIBUTES.length, values.size(), "the agent's MBean: " + result.stdout());
-        return values;
     }
 
     private static int freePort() throws IOException {

@@ -1,5 +1,7 @@
 package io.connectx.it;
 
+import static io.connectx.it.SampleRuns.freePorts;
+import static io.connectx.it.SampleRuns.mbean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -248,16 +249,6 @@ class NettyEpollClientIT {
                 .map(l -> l.replaceAll(" elapsed-ms=\\d+", "")).toList();
     }
 
-    private static Map<String, Long> mbean(ChildJvm.Result result) {
-        Map<String, Long> values = new HashMap<>();
-        for (String line : result.lines("mbean ")) {
-            String[] kv = line.substring(6).split("=");
-            values.put(kv[0], Long.parseLong(kv[1]));
-        }
-        assertEquals(MetricsApp.ATTRIBUTES.length, values.size(), "the agent's MBean: " + result.stdout());
-        return values;
-    }
-
     private static int received(DatagramSocket receiver) throws IOException {
         int n = 0;
         byte[] buf = new byte[64];
@@ -270,20 +261,6 @@ class NettyEpollClientIT {
             }
         }
         return n;
-    }
-
-    private static int[] freePorts(String host, int n) throws IOException {
-        List<ServerSocket> open = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                open.add(new ServerSocket(0, 1, InetAddress.getByName(host)));
-            }
-            return open.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } finally {
-            for (ServerSocket s : open) {
-                s.close();
-            }
-        }
     }
 
     /** Reads each connection to its end (the client's shutdownOutput), answers {@code bye}, closes. Bounded: 64 accepts. */

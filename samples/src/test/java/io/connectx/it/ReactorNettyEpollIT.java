@@ -1,5 +1,7 @@
 package io.connectx.it;
 
+import static io.connectx.it.SampleRuns.freePorts;
+import static io.connectx.it.SampleRuns.mbean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +14,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -165,30 +165,6 @@ class ReactorNettyEpollIT {
 
     private static List<String> replies(ChildJvm.Result result) {
         return result.stdout().lines().filter(l -> l.startsWith("response ") || l.startsWith("banner ")).toList();
-    }
-
-    private static Map<String, Long> mbean(ChildJvm.Result result) {
-        Map<String, Long> values = new HashMap<>();
-        for (String line : result.lines("mbean ")) {
-            String[] kv = line.substring(6).split("=");
-            values.put(kv[0], Long.parseLong(kv[1]));
-        }
-        assertEquals(MetricsApp.ATTRIBUTES.length, values.size(), "the agent's MBean: " + result.stdout());
-        return values;
-    }
-
-    private static int[] freePorts(String host, int n) throws IOException {
-        List<ServerSocket> open = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                open.add(new ServerSocket(0, 1, InetAddress.getByName(host)));
-            }
-            return open.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } finally {
-            for (ServerSocket s : open) {
-                s.close();
-            }
-        }
     }
 
     private static void curl(String url) throws IOException, InterruptedException {
